@@ -1,0 +1,107 @@
+"""The Article record that every cleaning path returns, and the helpers that finish it.
+
+Every path (site cleaner, trafilatura, readability, text rules) fills an `Extracted` with what
+it found; `finish()` turns that into an `Article` by adding the fields that are computed the same
+way for every path (site, language, word count, content hash), so they can never disagree.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+
+CLEANER_VERSION = "0.1.0"
+
+STATUS_OK = "ok"
+# Error reasons: Article.status is one of these when no article could be made.
+STATUS_EMPTY = "empty"  # nothing but whitespace
+STATUS_NOT_HTML = "not_html"  # binary data or a format we do not read (PDF, image, archive)
+STATUS_NO_ARTICLE = "no_article"  # a page, but no article text on it
+STATUS_TOO_LARGE = "too_large"  # over the size limit
+STATUS_DECODE_ERROR = "decode_error"  # bytes that no charset decodes to text
+STATUS_PARSE_ERROR = "parse_error"  # markup that no parser could read
+STATUS_FETCH_ERROR = "fetch_error"  # (crawler) the page could not be fetched
+ERROR_STATUSES = (
+    STATUS_EMPTY,
+    STATUS_NOT_HTML,
+    STATUS_NO_ARTICLE,
+    STATUS_TOO_LARGE,
+    STATUS_DECODE_ERROR,
+    STATUS_PARSE_ERROR,
+    STATUS_FETCH_ERROR,
+)
+
+_SPACE_RUN = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+
+def normalise_paragraph(text: str) -> str:
+    """Collapse runs of white space inside a paragraph and trim it (NFC, no-break spaces too)."""
+    text = unicodedata.normalize("NFC", text)
+    return _SPACE_RUN.sub(" ", text.replace("\r", " ").replace("\n", " ")).strip()
+
+
+def join_paragraphs(paragraphs) -> str:
+    """Article text is its paragraphs, each normalised, joined by one blank line."""
+    return "\n\n".join(p for p in (normalise_paragraph(x) for x in paragraphs) if p)
+
+
+def content_hash(text: str) -> str:
+    """A hash of the text that ignores case and white space, so a re-fetch that only
+    re-wraps lines or changes typography of spaces is recognised as the same article."""
+    folded = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def count_words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+@dataclass
+class Extracted:
+    """What one cleaning path found on a page, before the common fields are computed."""
+
+    paragraphs: list[str] = field(default_factory=list)
+    title: str | None = None
+    description: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    modified: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    url: str | None = None  # canonical URL found in the page, if any
+    language: str | None = None  # declared language, if any (detection is the fallback)
+
+
+@dataclass
+class Article:
+    url: str | None = None
+    site: str | None = None
+    title: str | None = None
+    description: str | None = None
+    text: str = ""
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    modified: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    language: str | None = None
+    word_count: int = 0
+    content_hash: str | None = None
+    extractor: str | None = None
+    cleaner_version: str = CLEANER_VERSION
+    status: str = STATUS_OK
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == STATUS_OK
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def error_article(status: str, error: str, *, url: str | None = None, site: str | None = None,
+                  extractor: str | None = None) -> Article:
+    """An error record: status says why, error says what happened, text stays empty."""
+    return Article(url=url, site=site, status=status, error=error, extractor=extractor)

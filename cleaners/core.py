@@ -1,0 +1,150 @@
+"""`clean()`: the one entry point that saved pages and the crawler both use.
+
+It never raises for bad input: whatever goes wrong becomes an Article whose `status` names the
+reason and whose `error` says what happened, so a run over thousands of pages keeps going and
+loses nothing silently.
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+import lxml.etree
+import lxml.html
+
+from . import generic, textrules
+from .article import (STATUS_DECODE_ERROR, STATUS_EMPTY, STATUS_NO_ARTICLE, STATUS_NOT_HTML,
+                      STATUS_OK, STATUS_PARSE_ERROR, STATUS_TOO_LARGE, Article, Extracted,
+                      content_hash, count_words, error_article, join_paragraphs, normalise_paragraph)
+from .decode import DecodeError, binary_reason, decode, looks_like_html
+from .htmlmeta import page_meta, unique
+from .language import detect_language
+from .registry import SiteCleaner, find_by_text, find_by_url
+from .urls import registered_domain
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 10 * 1024 * 1024  # pages above this are refused as too_large (news pages are < 2 MB)
+STATUS_CLEANER_ERROR = "cleaner_error"  # a bug of ours met an unexpected page; reported, not raised
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+
+def clean(data: bytes | str | None, *, url: str | None = None, kind: str | None = None,
+          http_charset: str | None = None, max_bytes: int = MAX_BYTES) -> Article:
+    """Clean one page or text dump into an Article.
+
+    data: HTML or a plain-text dump, as bytes (any charset) or str.
+    url: where the page came from; picks the site cleaner and fills Article.url/site.
+    kind: "html" or "text"; detected when None.
+    http_charset: the charset of the HTTP Content-Type header, when known.
+    """
+    if kind not in (None, "html", "text"):
+        raise ValueError(f"kind must be 'html', 'text' or None, not {kind!r}")
+    try:
+        return _clean(data, url=url, kind=kind, http_charset=http_charset, max_bytes=max_bytes)
+    except Exception as exc:  # noqa: BLE001 - one odd page must not end a run of thousands
+        log.exception("cleaning failed for %s", url or "<data>")
+        return error_article(STATUS_CLEANER_ERROR, f"{type(exc).__name__}: {exc}", url=url,
+                             site=registered_domain(url))
+
+
+def _size_error(size: int, max_bytes: int, url: str | None) -> Article:
+    return error_article(STATUS_TOO_LARGE, f"page is {size / 1e6:.1f} MB, over the limit of "
+                         f"{max_bytes / 1e6:.1f} MB", url=url, site=registered_domain(url))
+
+
+def _clean(data, *, url, kind, http_charset, max_bytes) -> Article:
+    site = registered_domain(url)
+    if data is None:
+        return error_article(STATUS_EMPTY, "no data", url=url, site=site)
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        data = bytes(data)
+        if len(data) > max_bytes:
+            return _size_error(len(data), max_bytes, url)
+        if not data.strip():
+            return error_article(STATUS_EMPTY, "the page is empty", url=url, site=site)
+        reason = binary_reason(data)
+        if reason:
+            return error_article(STATUS_NOT_HTML, reason, url=url, site=site)
+        try:
+            text, _charset = decode(data, http_charset)
+        except DecodeError as exc:
+            return error_article(STATUS_DECODE_ERROR, str(exc), url=url, site=site)
+    else:
+        text = data
+        if len(text) > max_bytes:
+            return _size_error(len(text), max_bytes, url)
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        return error_article(STATUS_EMPTY, "the page is empty", url=url, site=site)
+    if kind is None:
+        kind = "html" if looks_like_html(text) else "text"
+    if kind == "html":
+        return _clean_html(text, url)
+    return _clean_text(text, url)
+
+
+def _clean_text(text: str, url: str | None) -> Article:
+    cleaner = find_by_url(url) or find_by_text(text[:3000] + "\n" + text[-3000:])
+    if cleaner:
+        extracted = cleaner.clean_text(text)
+        if extracted and extracted.paragraphs:
+            return finish(extracted, url=url, extractor=cleaner.extractor, cleaner=cleaner)
+    return finish(textrules.clean_dump(text), url=url, extractor="text-rules", cleaner=None)
+
+
+def _parse_html(text: str):
+    text = _XML_DECLARATION.sub("", text, count=1)
+    try:
+        return lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        return exc
+
+
+def _clean_html(html: str, url: str | None) -> Article:
+    tree = _parse_html(html)
+    if isinstance(tree, Exception):
+        return error_article(STATUS_PARSE_ERROR, f"unreadable HTML: {tree}", url=url,
+                             site=registered_domain(url))
+    meta = page_meta(tree)
+    page_url = url or meta.url
+    cleaner = find_by_url(page_url)
+    if cleaner:
+        extracted = cleaner.clean_html(tree, page_url)
+        if extracted and extracted.paragraphs:
+            extracted.url = extracted.url or meta.url
+            return finish(extracted, url=page_url, extractor=cleaner.extractor, cleaner=cleaner)
+        tree = _parse_html(html)  # the site cleaner may have pruned the tree; start afresh
+    extracted, extractor = generic.extract(html, tree, page_url, meta)
+    return finish(extracted, url=page_url, extractor=extractor, cleaner=None)
+
+
+def finish(extracted: Extracted, *, url: str | None, extractor: str,
+           cleaner: SiteCleaner | None) -> Article:
+    """Compute the fields every path shares and decide the status."""
+    text = join_paragraphs(extracted.paragraphs)
+    page_url = url or extracted.url
+    site = registered_domain(page_url) or (cleaner.site if cleaner else None)
+    title = normalise_paragraph(extracted.title) if extracted.title else None
+    description = normalise_paragraph(extracted.description) if extracted.description else None
+    article = Article(
+        url=page_url,
+        site=site,
+        title=title or None,
+        description=description or None,
+        text=text,
+        authors=unique(normalise_paragraph(a) for a in extracted.authors),
+        published=extracted.published,
+        modified=extracted.modified,
+        section=normalise_paragraph(extracted.section) if extracted.section else None,
+        tags=unique(normalise_paragraph(t) for t in extracted.tags),
+        language=detect_language(text, declared=extracted.language),
+        word_count=count_words(text),
+        content_hash=content_hash(text) if text else None,
+        extractor=extractor,
+        status=STATUS_OK,
+    )
+    if not text:
+        article.status = STATUS_NO_ARTICLE
+        article.error = f"no article text found ({extractor})"
+    return article

@@ -1,0 +1,161 @@
+"""Metadata from a page's DOM: JSON-LD, Open Graph / article meta tags, canonical link.
+
+Shared by the site cleaners and the generic path. Some sites (RT's 2026 template) put meta
+values in a `value` attribute instead of `content`; both are read.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from lxml.html import HtmlElement
+
+from .dates import parse_iso
+
+ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
+                 "blogposting", "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle",
+                 "socialmediaposting", "liveblogposting", "techarticle", "scholarlyarticle", "report"}
+
+
+@dataclass
+class PageMeta:
+    title: str | None = None
+    description: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    modified: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    url: str | None = None
+    language: str | None = None
+    site_name: str | None = None
+    article_body: str | None = None  # JSON-LD articleBody, when the page carries one
+
+
+def text_of(element) -> str:
+    """Visible text of an element, white space collapsed."""
+    if element is None:
+        return ""
+    return " ".join(element.text_content().split())
+
+
+def meta_values(tree: HtmlElement, *names: str) -> list[str]:
+    """Values of <meta name|property|itemprop=NAME content|value=...> in document order."""
+    wanted = {n.lower() for n in names}
+    values = []
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        if key in wanted:
+            value = meta.get("content")
+            if value is None:
+                value = meta.get("value")
+            if value and value.strip():
+                values.append(" ".join(value.split()))
+    return values
+
+
+def first_meta(tree: HtmlElement, *names: str) -> str | None:
+    for name in names:  # in order of preference
+        values = meta_values(tree, name)
+        if values:
+            return values[0]
+    return None
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def json_ld_objects(tree: HtmlElement) -> list[dict]:
+    """Every JSON-LD object on the page, @graph members flattened."""
+    objects: list[dict] = []
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            try:  # trailing commas and control characters are common in the wild
+                data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw), strict=False)
+            except ValueError:
+                continue
+        stack = _as_list(data)
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, dict):
+                objects.append(item)
+                stack.extend(_as_list(item.get("@graph")))
+    return objects
+
+
+def _types(obj: dict) -> set[str]:
+    return {str(t).lower() for t in _as_list(obj.get("@type"))}
+
+
+def json_ld_article(tree: HtmlElement) -> dict | None:
+    for obj in json_ld_objects(tree):
+        if _types(obj) & ARTICLE_TYPES:
+            return obj
+    return None
+
+
+def _names(value) -> list[str]:
+    names = []
+    for item in _as_list(value):
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and name.strip():
+            names.append(" ".join(name.split()))
+    return names
+
+
+def _keywords(value) -> list[str]:
+    tags: list[str] = []
+    for item in _as_list(value):
+        if isinstance(item, str):
+            tags.extend(part.strip() for part in item.split(","))
+    return [t for t in tags if t]
+
+
+def unique(items) -> list:
+    seen, out = set(), []
+    for item in items:
+        key = item.casefold() if isinstance(item, str) else item
+        if item and key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def canonical_url(tree: HtmlElement) -> str | None:
+    for link in tree.xpath('//link[@href]'):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            return link.get("href").strip() or None
+    return first_meta(tree, "og:url")
+
+
+def page_meta(tree: HtmlElement) -> PageMeta:
+    """All the metadata the page declares, JSON-LD first, meta tags after."""
+    ld = json_ld_article(tree) or {}
+    head_title = tree.findtext(".//title")
+    meta = PageMeta(
+        title=(_names(ld.get("headline")) or [None])[0] or first_meta(tree, "og:title", "twitter:title")
+        or (" ".join(head_title.split()) if head_title else None),
+        description=(_names(ld.get("description")) or [None])[0]
+        or first_meta(tree, "og:description", "description", "twitter:description"),
+        authors=unique(_names(ld.get("author")) or meta_values(tree, "author", "article:author")),
+        published=parse_iso(ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None)
+        or parse_iso(first_meta(tree, "article:published_time", "datePublished", "pubdate")),
+        modified=parse_iso(ld.get("dateModified") if isinstance(ld.get("dateModified"), str) else None)
+        or parse_iso(first_meta(tree, "article:modified_time", "dateModified")),
+        section=(_names(ld.get("articleSection")) or [None])[0] or first_meta(tree, "article:section"),
+        tags=unique(meta_values(tree, "article:tag") or _keywords(ld.get("keywords"))),
+        url=canonical_url(tree),
+        language=(tree.get("lang") or first_meta(tree, "og:locale") or None),
+        site_name=first_meta(tree, "og:site_name"),
+        article_body=ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None,
+    )
+    return meta
