@@ -76,6 +76,7 @@ class Extracted:
 @dataclass
 class Article:
     url: str | None = None
+    canonical_url: str | None = None  # the page's own <link rel=canonical> / og:url
     site: str | None = None
     title: str | None = None
     description: str | None = None

@@ -108,7 +108,8 @@ def _clean_html(html: str, url: str | None) -> Article:
                              site=registered_domain(url))
     meta = page_meta(tree)
     page_url = url or meta.url
-    cleaner = find_by_url(page_url)
+    # A crawl of a mirror or a proxy fetches from another host: the canonical URL still names the site.
+    cleaner = find_by_url(page_url) or find_by_url(meta.url)
     if cleaner:
         extracted = cleaner.clean_html(tree, page_url)
         if extracted and extracted.paragraphs:
@@ -124,11 +125,12 @@ def finish(extracted: Extracted, *, url: str | None, extractor: str,
     """Compute the fields every path shares and decide the status."""
     text = join_paragraphs(extracted.paragraphs)
     page_url = url or extracted.url
-    site = registered_domain(page_url) or (cleaner.site if cleaner else None)
+    site = registered_domain(page_url) or registered_domain(extracted.url) or (cleaner.site if cleaner else None)
     title = normalise_paragraph(extracted.title) if extracted.title else None
     description = normalise_paragraph(extracted.description) if extracted.description else None
     article = Article(
         url=page_url,
+        canonical_url=extracted.url,
         site=site,
         title=title or None,
         description=description or None,

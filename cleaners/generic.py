@@ -18,6 +18,11 @@ from .textrules import filter_paragraphs
 
 log = logging.getLogger(__name__)
 
+# Measurement switch (bench/quality.py compares the generic path with and without the generic
+# text rules): when False, extract() keeps every non-empty paragraph the extractor found and
+# skips textrules.filter_paragraphs. Always True in production.
+APPLY_TEXT_RULES = True
+
 MIN_WORDS = 40  # below this, trafilatura's result is "too little" and readability gets a turn
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "figcaption", "td"}
 
@@ -70,7 +75,10 @@ def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tu
         if sum(count_words(p) for p in fallback) > sum(count_words(p) for p in paragraphs):
             paragraphs, extractor = fallback, "readability"
     title = (doc.title if doc is not None else None) or meta.title
-    paragraphs = filter_paragraphs(paragraphs, title)
+    if APPLY_TEXT_RULES:
+        paragraphs = filter_paragraphs(paragraphs, title)
+    else:
+        paragraphs = [p for p in paragraphs if p.strip()]
     extracted = Extracted(
         paragraphs=paragraphs,
         title=title,

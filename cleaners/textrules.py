@@ -54,17 +54,28 @@ def is_icon_run(line: str) -> bool:
     return len(words) >= 6 and len(_ICON_WORD.findall(line)) >= max(5, len(words) // 3)
 
 
-def is_junk_line(line: str) -> bool:
-    """True only for lines that are boilerplate as a whole (never for article prose)."""
+def junk_rule(line: str) -> str | None:
+    """The name of the rule that makes the line junk ("exact:<label>", "icon-run",
+    "pattern:<n>"), or None. bench/quality.py uses it to log what each rule drops."""
     stripped = line.strip()
     if not stripped:
-        return False
+        return None
     folded = " ".join(stripped.lower().split())
-    if folded in _JUNK_EXACT or folded.rstrip(".:…") in _JUNK_EXACT:
-        return True
+    if folded in _JUNK_EXACT:
+        return f"exact:{folded}"
+    if folded.rstrip(".:…") in _JUNK_EXACT:
+        return f"exact:{folded.rstrip('.:…')}"
     if is_icon_run(stripped):
-        return True
-    return any(pattern.match(stripped) for pattern in _JUNK_PATTERNS)
+        return "icon-run"
+    for n, pattern in enumerate(_JUNK_PATTERNS):
+        if pattern.match(stripped):
+            return f"pattern:{n}"
+    return None
+
+
+def is_junk_line(line: str) -> bool:
+    """True only for lines that are boilerplate as a whole (never for article prose)."""
+    return junk_rule(line) is not None
 
 
 _READ_MORE = {"read more", "also read", "read also", "related", "see also"}

@@ -14,11 +14,11 @@ def _domain_of_host(host: str) -> str | None:
     parts = _EXTRACT(host)
     if parts.domain and parts.suffix:
         return f"{parts.domain}.{parts.suffix}"
-    return parts.domain or None
+    return None  # an IP address, localhost or an intranet name: no registered domain
 
 
 def registered_domain(url: str | None) -> str | None:
-    """'https://actualidad.rt.com/x' -> 'rt.com'; None when there is no usable host."""
+    """'https://actualidad.rt.com/x' -> 'rt.com'; None for IP addresses, localhost and no host."""
     from .registry import host_of
 
     host = host_of(url)
