@@ -22,6 +22,8 @@ STATUS_TOO_LARGE = "too_large"  # over the size limit
 STATUS_DECODE_ERROR = "decode_error"  # bytes that no charset decodes to text
 STATUS_PARSE_ERROR = "parse_error"  # markup that no parser could read
 STATUS_FETCH_ERROR = "fetch_error"  # (crawler) the page could not be fetched
+STATUS_READ_ERROR = "read_error"  # (saved pages) the file could not be read
+STATUS_CLEANER_ERROR = "cleaner_error"  # a bug of ours met an unexpected page: reported, not raised
 ERROR_STATUSES = (
     STATUS_EMPTY,
     STATUS_NOT_HTML,
@@ -30,6 +32,8 @@ ERROR_STATUSES = (
     STATUS_DECODE_ERROR,
     STATUS_PARSE_ERROR,
     STATUS_FETCH_ERROR,
+    STATUS_READ_ERROR,
+    STATUS_CLEANER_ERROR,
 )
 
 _SPACE_RUN = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")

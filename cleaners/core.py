@@ -13,7 +13,7 @@ import lxml.etree
 import lxml.html
 
 from . import generic, textrules
-from .article import (STATUS_DECODE_ERROR, STATUS_EMPTY, STATUS_NO_ARTICLE, STATUS_NOT_HTML,
+from .article import (STATUS_CLEANER_ERROR, STATUS_DECODE_ERROR, STATUS_EMPTY, STATUS_NO_ARTICLE, STATUS_NOT_HTML,
                       STATUS_OK, STATUS_PARSE_ERROR, STATUS_TOO_LARGE, Article, Extracted,
                       content_hash, count_words, error_article, join_paragraphs, normalise_paragraph)
 from .decode import DecodeError, binary_reason, decode, looks_like_html
@@ -25,7 +25,6 @@ from .urls import registered_domain
 log = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024  # pages above this are refused as too_large (news pages are < 2 MB)
-STATUS_CLEANER_ERROR = "cleaner_error"  # a bug of ours met an unexpected page; reported, not raised
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
@@ -149,4 +148,15 @@ def finish(extracted: Extracted, *, url: str | None, extractor: str,
     if not text:
         article.status = STATUS_NO_ARTICLE
         article.error = f"no article text found ({extractor})"
+    elif cleaner is None and not has_prose(extracted.paragraphs):
+        article.status = STATUS_NO_ARTICLE
+        article.error = (f"no article text found ({extractor} found only {article.word_count} words "
+                         "of link lists or labels)")
+        article.text, article.word_count, article.content_hash = "", 0, None
     return article
+
+
+def has_prose(paragraphs: list[str]) -> bool:
+    """Whether the generic path found running text, not just a menu or a list of links: at least
+    one sentence-long paragraph. Site cleaners know their templates and are not second-guessed."""
+    return any(count_words(p) >= 10 for p in paragraphs)

@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""Speed and peak memory of cleaners.clean against trafilatura and readability-lxml alone, on the
+same WCXB dev pages (the same deterministic subset as bench/quality.py --sample N).
+
+    .venv/bin/python bench/speed.py --sample 300 --json bench/results/speed-$(date +%F).json
+
+Single process, one page at a time. Systems:
+  ours         cleaners.clean(html_bytes, url=None, kind="html")  (the whole path: decode, parse,
+               metadata, trafilatura, readability when trafilatura finds < 40 words, text rules)
+  trafilatura  trafilatura.extract(html, include_comments=False)
+  readability  readability.Document(html).summary()
+
+Measures, all after a warm-up pass over the first pages that is not counted:
+  * speed: pages per second, wall clock and CPU time (process_time; less disturbed by other load
+    on a shared machine). The systems are interleaved page by page so that a change in machine
+    load hits all of them alike.
+  * tracemalloc peak: the largest Python-heap peak of any one page, and the mean per-page peak
+    (a separate pass; tracemalloc does not see libxml2's C allocations, RSS does).
+  * peak RSS: each system in a fresh child process (python bench/speed.py --rss-child SYSTEM)
+    that loads the pages, imports every library, warms up, then runs all pages: peak RSS
+    (ru_maxrss) and its growth over the RSS before the run. One child at a time.
+Ratios are ours / trafilatura (speed: > 1 means ours is faster; memory: > 1 means ours uses more).
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import logging
+import platform
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import quality  # noqa: E402  (bench/quality.py: page selection and versions)
+
+SYSTEMS = ["ours", "trafilatura", "readability"]
+WARMUP = 5
+
+
+def runner(system: str):
+    import trafilatura
+    from readability import Document
+
+    import cleaners
+
+    if system == "ours":
+        return lambda data, html: cleaners.clean(data, url=None, kind="html")
+    if system == "trafilatura":
+        return lambda data, html: trafilatura.extract(html, include_comments=False)
+    if system == "readability":
+        return lambda data, html: Document(html).summary()
+    raise ValueError(system)
+
+
+def quiet_logs() -> None:
+    for name in ("trafilatura", "readability", "htmldate", "courlan", "charset_normalizer", "cleaners"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def load(wcxb: Path, sample: int) -> list[tuple[str, bytes, str]]:
+    # The same pages as quality.py --sample N, without parsing the ground truth (which would
+    # raise the RSS high-water mark before the measurement starts).
+    ids = quality.sample_ids([p.name[:-len(".json")] for p in (wcxb / "ground-truth").glob("*.json")
+                              if (wcxb / "html" / (p.name[:-len(".json")] + ".html.gz")).is_file()], sample)
+    pages = []
+    for file_id in ids:
+        data = quality.read_page(wcxb, file_id)
+        pages.append((file_id, data, data.decode("utf-8", errors="replace")))
+    return pages
+
+
+def safe(run, data, html) -> None:
+    try:
+        run(data, html)
+    except Exception:  # noqa: BLE001 - a baseline failing on a page still costs its time
+        pass
+
+
+def rss_now() -> int:
+    try:
+        import psutil
+
+        return psutil.Process().memory_info().rss
+    except ImportError:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * resource.getpagesize()
+
+
+def rss_child(system: str, wcxb: Path, sample: int) -> dict:
+    """Runs in a fresh process: peak RSS of one system over the pages."""
+    quiet_logs()
+    pages = load(wcxb, sample)
+    runs = {s: runner(s) for s in SYSTEMS}  # every library imported, whatever the system
+    run = runs[system]
+    for _id, data, html in pages[:WARMUP]:
+        safe(run, data, html)
+    gc.collect()
+    before = rss_now()
+    for _id, data, html in pages:
+        safe(run, data, html)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
+    return {"rss_before_mb": round(before / 2**20, 1), "rss_peak_mb": round(peak / 2**20, 1),
+            "rss_growth_mb": round(max(0, peak - before) / 2**20, 1)}
+
+
+def measure_speed(pages, runs) -> dict:
+    wall = {s: 0.0 for s in SYSTEMS}
+    cpu = {s: 0.0 for s in SYSTEMS}
+    for _id, data, html in pages:
+        for system in SYSTEMS:
+            w0, c0 = time.perf_counter(), time.process_time()
+            safe(runs[system], data, html)
+            wall[system] += time.perf_counter() - w0
+            cpu[system] += time.process_time() - c0
+    n = len(pages)
+    return {s: {"pages": n, "wall_s": round(wall[s], 3), "cpu_s": round(cpu[s], 3),
+                "pages_per_s": round(n / wall[s], 2) if wall[s] else None,
+                "pages_per_cpu_s": round(n / cpu[s], 2) if cpu[s] else None,
+                "ms_per_page": round(1000 * wall[s] / n, 2)} for s in SYSTEMS}
+
+
+def measure_tracemalloc(pages, runs) -> dict:
+    out = {}
+    for system in SYSTEMS:
+        gc.collect()
+        tracemalloc.start()
+        peaks = []
+        for _id, data, html in pages:
+            tracemalloc.reset_peak()
+            base = tracemalloc.get_traced_memory()[0]
+            safe(runs[system], data, html)
+            peaks.append(max(0, tracemalloc.get_traced_memory()[1] - base))
+        tracemalloc.stop()
+        out[system] = {"tracemalloc_peak_mb": round(max(peaks) / 2**20, 2),
+                       "tracemalloc_mean_peak_mb": round(sum(peaks) / len(peaks) / 2**20, 2)}
+    return out
+
+
+def ratio(a, b):
+    return round(a / b, 3) if a is not None and b else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--wcxb", help=f"the WCXB dev directory (default: {quality.DEFAULT_WCXB})")
+    parser.add_argument("--sample", type=int, default=300, help="pages (default 300)")
+    parser.add_argument("--json", dest="json_out", help="write the figures to this JSON file")
+    parser.add_argument("--no-rss", action="store_true", help="skip the per-system RSS children")
+    parser.add_argument("--rss-child", choices=SYSTEMS, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    wcxb = quality.find_wcxb(args.wcxb)
+
+    if args.rss_child:
+        print(json.dumps(rss_child(args.rss_child, wcxb, args.sample)))
+        return 0
+
+    quiet_logs()
+    pages = load(wcxb, args.sample)
+    runs = {s: runner(s) for s in SYSTEMS}
+    print(f"{len(pages)} WCXB dev pages, {sum(len(p[1]) for p in pages) / 2**20:.1f} MB of HTML; "
+          f"warm-up on {min(WARMUP, len(pages))} pages not counted", file=sys.stderr)
+    for _id, data, html in pages[:WARMUP]:
+        for system in SYSTEMS:
+            safe(runs[system], data, html)
+
+    speed = measure_speed(pages, runs)
+    memory = measure_tracemalloc(pages, runs)
+    rss = {}
+    if not args.no_rss:
+        for system in SYSTEMS:
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--rss-child", system,
+                   "--sample", str(args.sample), "--wcxb", str(wcxb)]
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            if done.returncode != 0:
+                print(f"RSS child for {system} failed:\n{done.stderr}", file=sys.stderr)
+                continue
+            rss[system] = json.loads(done.stdout.strip().splitlines()[-1])
+
+    figures = {s: {**speed[s], **memory[s], **rss.get(s, {})} for s in SYSTEMS}
+    ours, traf = figures["ours"], figures["trafilatura"]
+    ratios = {
+        "speed_pages_per_s": ratio(ours["pages_per_s"], traf["pages_per_s"]),
+        "speed_pages_per_cpu_s": ratio(ours["pages_per_cpu_s"], traf["pages_per_cpu_s"]),
+        "time_per_page": ratio(ours["ms_per_page"], traf["ms_per_page"]),
+        "tracemalloc_peak": ratio(ours["tracemalloc_peak_mb"], traf["tracemalloc_peak_mb"]),
+        "tracemalloc_mean_peak": ratio(ours["tracemalloc_mean_peak_mb"], traf["tracemalloc_mean_peak_mb"]),
+        "rss_peak": ratio(ours.get("rss_peak_mb"), traf.get("rss_peak_mb")),
+        "rss_growth": ratio(ours.get("rss_growth_mb"), traf.get("rss_growth_mb")),
+        "readability_speed_vs_trafilatura": ratio(figures["readability"]["pages_per_s"], traf["pages_per_s"]),
+    }
+
+    print(f"\nSpeed and memory on {len(pages)} WCXB dev pages (single process, warm-up excluded)")
+    print(f"  {'system':<12} {'pages/s':>8} {'pages/CPU-s':>11} {'ms/page':>8} {'tm peak MB':>10} "
+          f"{'tm mean MB':>10} {'RSS peak MB':>11} {'RSS growth MB':>13}")
+    for system in SYSTEMS:
+        f = figures[system]
+        print(f"  {system:<12} {f['pages_per_s']:>8.2f} {f['pages_per_cpu_s']:>11.2f} {f['ms_per_page']:>8.1f} "
+              f"{f['tracemalloc_peak_mb']:>10.2f} {f['tracemalloc_mean_peak_mb']:>10.2f} "
+              f"{f.get('rss_peak_mb', float('nan')):>11.1f} {f.get('rss_growth_mb', float('nan')):>13.1f}")
+    print("\nRatios ours / trafilatura: " + ", ".join(f"{k}={v}" for k, v in ratios.items()))
+
+    report = {
+        "benchmark": "WCXB dev pages (../shared/bench/wcxb-dev), speed and peak memory",
+        "date": date.today().isoformat(),
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "pages": len(pages),
+        "args": {"sample": args.sample, "wcxb": str(wcxb), "warmup_pages": WARMUP},
+        "machine": {"platform": platform.platform(), "processor": platform.processor()},
+        "versions": quality.versions(),
+        "systems": {
+            "ours": 'cleaners.clean(html_bytes, url=None, kind="html")',
+            "trafilatura": "trafilatura.extract(html, include_comments=False)",
+            "readability": "readability.Document(html).summary()",
+        },
+        "figures": figures,
+        "ratios_ours_over_trafilatura": ratios,
+    }
+    if args.json_out:
+        out = Path(args.json_out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        print(f"\nwrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""The `newsclean` command: `clean` for saved pages; `crawl` and `demo` come from the crawler."""
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+import tempfile
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from .article import CLEANER_VERSION, STATUS_OK, STATUS_READ_ERROR, error_article
+from .core import MAX_BYTES, clean
+from .inputs import WARC_SUFFIXES, SavedPage, expand, iter_pages
+from .jsonl import JsonlWriter
+from .parquet import ParquetWriter
+from .schema import article_record
+
+stderr = Console(stderr=True, soft_wrap=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(CLEANER_VERSION, prog_name="newsclean")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+def main(verbose: int) -> None:
+    """newsclean: clean news pages into articles, crawl news sites, write Parquet."""
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
+
+
+def clean_saved_page(page: SavedPage, *, kind: str | None, max_bytes: int) -> dict:
+    """One saved page to one output row (an error row when the file could not be read)."""
+    if page.error:
+        article = error_article(STATUS_READ_ERROR, page.error, url=page.url)
+    else:
+        article = clean(page.data, url=page.url, kind=kind, http_charset=page.http_charset,
+                        max_bytes=max_bytes)
+    return article_record(article, source="saved", source_path=page.source_path,
+                          fetched_at=page.fetched_at, http_status=page.http_status)
+
+
+def ordered_map(func: Callable, items: Iterable, jobs: int) -> Iterator:
+    """func over items in input order; with jobs > 1 in worker processes, with a bounded
+    number of pages in flight so memory stays flat on any number of files."""
+    if jobs <= 1:
+        yield from map(func, items)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: deque = deque()
+        for item in items:
+            pending.append(pool.submit(func, item))
+            if len(pending) >= jobs * 8:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _open_writer(output: str, fmt: str):
+    if output == "-":
+        return JsonlWriter(None) if fmt == "jsonl" else None
+    return JsonlWriter(output) if fmt == "jsonl" else ParquetWriter(output)
+
+
+def _progress(enabled: bool, total: int | None) -> Progress:
+    columns = [SpinnerColumn(), TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("{task.fields[errors]} errors")]
+    return Progress(*columns, console=stderr, disable=not enabled, transient=False)
+
+
+@main.command("clean")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", default="output/articles.parquet", show_default=True,
+              help="Output file; '-' writes to standard output.")
+@click.option("--format", "fmt", type=click.Choice(["parquet", "jsonl"]),
+              help="Output format (default: from the output's extension; jsonl for '-').")
+@click.option("--url", help="The page's URL (only with a single input file).")
+@click.option("--kind", type=click.Choice(["html", "text"]), help="Input kind (default: detected per page).")
+@click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Pages above this are too_large.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+def clean_command(paths, output, fmt, url, kind, max_bytes, jobs, progress) -> None:
+    """Clean saved pages (.html .htm .txt .warc .warc.gz: files, folders, globs) into one file.
+
+    Every input page becomes one row: an article, or an error row whose status and error say
+    why (empty, not_html, no_article, too_large, ...). Nothing is dropped silently."""
+    files = list(expand(paths))
+    missing = [p for p in files if not p.exists()]
+    if missing:
+        raise click.UsageError(f"no such file: {missing[0]}")
+    if not files:
+        raise click.UsageError("no .html, .htm, .txt, .warc or .warc.gz files in the given paths")
+    if url and len(files) > 1:
+        raise click.UsageError("--url applies to a single input file")
+    fmt = fmt or ("jsonl" if output == "-" or output.endswith((".jsonl", ".ndjson")) else "parquet")
+    has_warc = any(p.name.lower().endswith(WARC_SUFFIXES) for p in files)
+    show = sys.stderr.isatty() if progress is None else progress
+
+    spool = None
+    if output == "-" and fmt == "parquet":  # Parquet needs a seekable file: spool, then copy out
+        spool = Path(tempfile.mkdtemp(prefix="newsclean-")) / "out.parquet"
+    writer = _open_writer(str(spool) if spool else output, fmt)
+    statuses: Counter = Counter()
+    work = partial(clean_saved_page, kind=kind, max_bytes=max_bytes)
+    with writer, _progress(show, None if has_warc else len(files)) as bar:
+        task = bar.add_task("clean", total=None if has_warc else len(files), errors=0)
+        for record in ordered_map(work, iter_pages(files, max_bytes=max_bytes, url=url), jobs):
+            writer.write(record)
+            statuses[record["status"]] += 1
+            bar.update(task, advance=1, errors=sum(statuses.values()) - statuses[STATUS_OK])
+    if spool:
+        with open(spool, "rb") as handle:
+            shutil.copyfileobj(handle, sys.stdout.buffer)
+        shutil.rmtree(spool.parent, ignore_errors=True)
+    _summary(statuses, len(files), output)
+
+
+def _summary(statuses: Counter, files: int, output: str) -> None:
+    ok = statuses.pop(STATUS_OK, 0)
+    errors = ", ".join(f"{reason} {count}" for reason, count in statuses.most_common()) or "none"
+    where = "standard output" if output == "-" else output
+    stderr.print(f"{files} files, {ok + sum(statuses.values())} pages: {ok} articles written, "
+                 f"errors: {errors} -> {where}")
+
+
+def _add_crawler_commands() -> None:
+    """`crawl` and `demo` live with the Scrapy project; they are optional for cleaning alone."""
+    try:
+        from crawler.cli import crawl, demo
+    except ImportError as exc:  # the crawler package is not installed next to the cleaners
+        logging.getLogger(__name__).debug("crawler commands unavailable: %s", exc)
+        return
+    main.add_command(crawl)
+    main.add_command(demo)
+
+
+_add_crawler_commands()
+
+if __name__ == "__main__":
+    main()
