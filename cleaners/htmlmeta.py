@@ -148,7 +148,8 @@ def page_meta(tree: HtmlElement) -> PageMeta:
         or first_meta(tree, "og:description", "description", "twitter:description"),
         authors=unique(_names(ld.get("author")) or meta_values(tree, "author", "article:author")),
         published=parse_iso(ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None)
-        or parse_iso(first_meta(tree, "article:published_time", "datePublished", "pubdate")),
+        or parse_iso(first_meta(tree, "article:published_time", "datePublished", "pubdate",
+                                "mediator_published_time", "parsely-pub-date", "sailthru.date")),
         modified=parse_iso(ld.get("dateModified") if isinstance(ld.get("dateModified"), str) else None)
         or parse_iso(first_meta(tree, "article:modified_time", "dateModified")),
         section=(_names(ld.get("articleSection")) or [None])[0] or first_meta(tree, "article:section"),
@@ -158,4 +159,6 @@ def page_meta(tree: HtmlElement) -> PageMeta:
         site_name=first_meta(tree, "og:site_name"),
         article_body=ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None,
     )
+    if meta.site_name:  # an outlet named as its own author ("RT en Español") is not a byline
+        meta.authors = [a for a in meta.authors if a.casefold() != meta.site_name.casefold()]
     return meta

@@ -60,6 +60,14 @@ TITLE_SUFFIX = re.compile(r"\s+[-—|]\s+RT(?:\s.*)?$")  # "<title>… - RT</tit
 TERMINAL = '.!?…"”»)’\''  # a paragraph of prose ends with one of these
 TEASER_MAX_WORDS = 20
 WIDGET_HEADLINE_MAX_WORDS = 25
+# RT's own junk lines inside the body, on top of the generic ones in textrules.
+RT_JUNK = (
+    re.compile(r"^Follow RT on\b.{0,40}$"),  # "Follow RT on Telegram" (.follows-channel)
+)
+
+
+def is_rt_junk(line: str) -> bool:
+    return is_junk_line(line) or any(p.match(line) for p in RT_JUNK)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -285,7 +293,7 @@ def _extract(tree: HtmlElement, body: HtmlElement, template: Template) -> Extrac
     tags = _texts(root, has_class(template.tags)) or meta.tags
 
     prune_body(body, template)
-    paragraphs = [p for p in block_paragraphs(body) if not is_junk_line(p)]
+    paragraphs = [p for p in block_paragraphs(body) if not is_rt_junk(p)]
     paragraphs = drop_repeats(paragraphs, title)
     if not paragraphs:
         return None
@@ -309,16 +317,17 @@ def _extract(tree: HtmlElement, body: HtmlElement, template: Template) -> Extrac
 EN_DATE_LINE = re.compile(rf"^{EN_DATE.pattern}$")
 BREADCRUMB = re.compile(r"^Home(?=[A-Z]|$)(?P<section>.*)$")  # "HomeRussia & FSU"
 # The page tail after the article: the first of these lines ends the body.
-EN_TAIL_LINES = {"top stories", "rt features", "podcasts", "all podcasts", "rt news app",
-                 "trends", "you can share this story on social media:"}
+EN_TAIL_LINES = {"top stories", "rt features", "podcasts", "all podcasts", "rt news app", "trends"}
 EN_TAIL_PATTERNS = (
+    re.compile(r"^You can share this story on social media"),
     re.compile(r"^©.*TV-Novosti"),
     re.compile(r"^This website uses cookies"),
     re.compile(r"^العربية\s*esp"),  # the language switcher "العربيةespрусdefr"
 )
 # A photo caption: ends with "© Credit" (the credit has no full stop of its own).
-CAPTION_CREDIT = re.compile(r"(?:^|\s)©\s*[^©.]{1,80}$")
+CAPTION_CREDIT = re.compile(r"(?:^|\s)©\s*(?:[^©.]|\.(?!\s)){1,80}$")  # "© Gettyimages.ru" too
 TITLE_REPEAT_WINDOW = 30  # the repeated title follows the standfirst within this many lines
+
 
 
 def _is_en_tail(line: str) -> bool:
@@ -335,7 +344,9 @@ def _english_dump(lines: list[str]) -> Extracted | None:
     date_at = next((i for i, line in enumerate(lines) if EN_DATE_LINE.match(line)), None)
     if date_at is None:
         return None
-    i = _next_nonempty(lines, date_at + 1)
+    i = date_at + 1
+    while i < len(lines) and (not lines[i] or is_junk_line(lines[i])):  # "Get short URL"
+        i += 1
     section = None
     crumb = BREADCRUMB.match(lines[i]) if i < len(lines) else None
     if crumb:
@@ -363,12 +374,14 @@ def _english_dump(lines: list[str]) -> Extracted | None:
 
 def _filter(lines: list[str], title: str | None) -> list[str]:
     lines = drop_read_more_widgets(lines)
-    return drop_repeats([line for line in lines if not is_junk_line(line)], title)
+    return drop_repeats([line for line in lines if not is_rt_junk(line)], title)
 
 
 # ---------------------------------------------------------------------------------------------
 # Text path: the 2026 template
 
+LABEL_WORDS = "|".join(re.escape(w) for w in PUBLISHED_LABELS + MODIFIED_LABELS)
+DATE_LABEL = re.compile(rf"^(?P<byline>.*?)(?P<label>{LABEL_WORDS}):$", re.IGNORECASE)
 BREADCRUMB_HOME = ("Portada", "Home", "Accueil", "Startseite", "Главная")  # "PortadaActualidad"
 SHARE_LABEL = re.compile(r"(?:Compartir|Share|Partager|Teilen|Поделиться):")
 LOCAL_TAIL_PATTERNS = (
@@ -376,13 +389,15 @@ LOCAL_TAIL_PATTERNS = (
     re.compile(r"^Lo más popular$"),
     re.compile(r"^©"),
 )
-# Cover figure in a dump: caption (ending in a full stop glued to the credit) and credit
-# ("Handout / Handout / Gettyimages.ru", "Reuters") run into the first paragraph.
+# Cover figure in a dump: the caption (its last full stop glued to the credit) and the credit run
+# into the first paragraph: "…de Ormuz.Handout / Handout / Gettyimages.ru El representante…".
+# A "/"-separated credit may stand without a caption; a bare agency name only after one.
 AGENCIES = r"(?:Gettyimages\.ru|Legion-Media|Global Look Press|Reuters|AP|AFP|EFE|Sputnik|Europa Press)"
-COVER_CREDIT = re.compile(
-    r"^(?:.{0,400}?[.!?…»”\")](?=\S))??"
-    rf"(?:[^\s/][^/]{{0,60}}?(?: / [^/]{{1,60}}?)*? / \S+|{AGENCIES})"
-    r" (?=[^\s/])")
+_CAPTION = r"(?:.{0,400}?[.!?…»”\")](?=\S))"
+COVER_CREDITS = (
+    re.compile(rf"^{_CAPTION}??[^\s/][^/]{{0,60}}?(?: / [^/]{{1,60}}?)*? / \S+ (?=[^\s/])"),
+    re.compile(rf"^{_CAPTION}{AGENCIES} (?=\S)"),
+)
 # A paragraph boundary lost in the dump: a sentence end glued to a capitalised word
 # ("denunció."La postura", "Iravani.Estados"); "EE.UU." is not one (capital after capital).
 GLUED_BOUNDARY = re.compile(
@@ -414,13 +429,21 @@ def _is_teaser_text(paragraph: str) -> bool:
     return count_words(paragraph) <= TEASER_MAX_WORDS and paragraph[-1] not in TERMINAL
 
 
+def _label_line(line: str, labels: tuple[str, ...]) -> re.Match | None:
+    """ "Publicado:" on its own line, or after the byline the dump glued to it
+    ("Laura GómezPublicado:")."""
+    match = DATE_LABEL.match(line)
+    return match if match and match.group("label").lower() in labels else None
+
+
 def _local_dump(lines: list[str]) -> Extracted | None:
     label_at = next((i for i in range(len(lines) - 1)
-                     if lines[i].rstrip(":").lower() in PUBLISHED_LABELS and lines[i].endswith(":")
-                     and parse_local_date(lines[i + 1])), None)
+                     if _label_line(lines[i], PUBLISHED_LABELS) and parse_local_date(lines[i + 1])),
+                    None)
     if label_at is None:
         return None
     published = parse_local_date(lines[label_at + 1])
+    byline = _label_line(lines[label_at], PUBLISHED_LABELS).group("byline").strip()
     before = [i for i in range(label_at) if lines[i]]
     if not before:
         return None
@@ -432,7 +455,7 @@ def _local_dump(lines: list[str]) -> Extracted | None:
         if home:
             section = crumb[len(home):].strip() or None
     i, modified = label_at + 2, None
-    if i + 1 < len(lines) and lines[i].rstrip(":").lower() in MODIFIED_LABELS:
+    if i + 1 < len(lines) and _label_line(lines[i], MODIFIED_LABELS):
         modified, i = parse_local_date(lines[i + 1]), i + 2
     description = None
     # The summary is a line of its own after a blank; the body starts on the very next line.
@@ -452,7 +475,7 @@ def _local_dump(lines: list[str]) -> Extracted | None:
     body = [line for line in body if line]
     if not body:
         return None
-    credit = COVER_CREDIT.match(body[0])
+    credit = next((m for m in (p.match(body[0]) for p in COVER_CREDITS) if m), None)
     if credit:
         body[0] = body[0][credit.end():]
     body = [line for k, line in enumerate(body) if k == 0 or not _is_widget_headline(line)]
@@ -467,7 +490,8 @@ def _local_dump(lines: list[str]) -> Extracted | None:
     if not paragraphs:
         return None
     return Extracted(paragraphs=paragraphs, title=title, description=description,
-                     published=published, modified=modified, section=section)
+                     published=published, modified=modified, section=section,
+                     authors=[byline] if byline else [])
 
 
 def clean_text(text: str) -> Extracted | None:
