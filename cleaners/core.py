@@ -84,7 +84,7 @@ def _clean(data, *, url, kind, http_charset, max_bytes) -> Article:
 
 
 def _clean_text(text: str, url: str | None) -> Article:
-    cleaner = find_by_url(url) or find_by_text(text[:3000] + "\n" + text[-3000:])
+    cleaner = find_by_url(url) or find_by_text(text[:8000] + "\n" + text[-4000:])
     if cleaner:
         extracted = cleaner.clean_text(text)
         if extracted and extracted.paragraphs:

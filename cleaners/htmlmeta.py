@@ -5,6 +5,7 @@ values in a `value` attribute instead of `content`; both are read.
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -104,11 +105,13 @@ def json_ld_article(tree: HtmlElement) -> dict | None:
 
 
 def _names(value) -> list[str]:
+    """Names from a JSON-LD value (a string, a Person/Thing, or a list); entities unescaped,
+    since some sites put HTML-escaped text (NASA&#039;s) into their JSON-LD."""
     names = []
     for item in _as_list(value):
         name = item.get("name") if isinstance(item, dict) else item
         if isinstance(name, str) and name.strip():
-            names.append(" ".join(name.split()))
+            names.append(" ".join(html.unescape(name).split()))
     return names
 
 
@@ -116,7 +119,7 @@ def _keywords(value) -> list[str]:
     tags: list[str] = []
     for item in _as_list(value):
         if isinstance(item, str):
-            tags.extend(part.strip() for part in item.split(","))
+            tags.extend(part.strip() for part in html.unescape(item).split(","))
     return [t for t in tags if t]
 
 
@@ -128,6 +131,13 @@ def unique(items) -> list:
             seen.add(key)
             out.append(item)
     return out
+
+
+def _article_body(value) -> str | None:
+    """JSON-LD articleBody, unless it is a placeholder (Republic World ships the literal word)."""
+    if not isinstance(value, str) or len(value.split()) < 20:
+        return None
+    return html.unescape(value)
 
 
 def canonical_url(tree: HtmlElement) -> str | None:
@@ -157,7 +167,7 @@ def page_meta(tree: HtmlElement) -> PageMeta:
         url=canonical_url(tree),
         language=(tree.get("lang") or first_meta(tree, "og:locale") or None),
         site_name=first_meta(tree, "og:site_name"),
-        article_body=ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None,
+        article_body=_article_body(ld.get("articleBody")),
     )
     if meta.site_name:  # an outlet named as its own author ("RT en Español") is not a byline
         meta.authors = [a for a in meta.authors if a.casefold() != meta.site_name.casefold()]

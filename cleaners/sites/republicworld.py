@@ -18,6 +18,7 @@ posts (their text is the network's, not the article's). Subheadings stay as thei
 """
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -52,12 +53,13 @@ AUTHOR_LINE = re.compile(r"^(?:Reported|Written|Edited|Curated)\s+by\s*:?\s*(?P<
 AUTHOR_SPLIT = re.compile(r"\s*(?:,|&|\band\b)\s*")
 
 # "READ | headline" links: a line of their own, or glued to the end of a paragraph in dumps.
-READ_LINK = re.compile(r"(?:^|\s)(?:ALSO\s+|MUST\s+)?READ\s*\|.*$")
+READ_LINK = re.compile(r"\s*\b(?:ALSO\s+|MUST\s+)?READ\s*\|.*$")
 # Photo captions and credits: "IMAGE: AP | Image:self", "(Image: AP)", "…; Image: Twitter//x".
 CAPTION = re.compile(
     r"^\(?(?:image|photo|picture|pic)s?\s*(?:credit)?\s*:.{0,120}$"
     r"|[;|]\s*(?:image|photo|picture|pic)s?\s*(?:credit)?\s*:\s*[^.;|]{0,60}$",
     re.IGNORECASE)
+CAPTION_MAX_WORDS = 50
 JUNK_LINES = {"advertisement", "breaking news", "view this post on instagram"}
 # Embedded tweet attribution, "— Sultan AlNeyadi (@Astro_Alneyadi) March 23, 2023".
 TWEET_BYLINE = re.compile(rf"^[—–-]\s*.{{1,100}}\(@\w{{1,15}}\)\s*{_MONTH}\s+\d{{1,2}},\s+\d{{4}}$")
@@ -87,9 +89,13 @@ def strip_read_links(line: str) -> str:
 
 
 def is_widget_line(line: str) -> bool:
-    """Captions, ad labels and similar lines Republic World puts between paragraphs."""
+    """Captions, ad labels and similar lines Republic World puts between paragraphs.
+
+    A caption is a short line; a long paragraph that happens to end in "; Image: x" is kept."""
     folded = line.strip().casefold()
-    return folded in JUNK_LINES or bool(CAPTION.search(line)) or bool(INSTAGRAM_BYLINE.match(line))
+    if folded in JUNK_LINES or INSTAGRAM_BYLINE.match(line):
+        return True
+    return count_words(line) <= CAPTION_MAX_WORDS and bool(CAPTION.search(line))
 
 
 def drop_tweets(lines: list[str]) -> list[str]:
@@ -209,9 +215,12 @@ def _block_lines(element: HtmlElement) -> list[str]:
 
 
 def _body_paragraphs(containers: list[HtmlElement]) -> list[str]:
-    """Outermost-to-innermost: a block that holds other blocks gives way to them."""
+    """Block texts in document order; a block that holds other blocks gives way to them, and a
+    container inside another matched container is not read twice."""
     paragraphs: list[str] = []
     for container in containers:
+        if any(other in containers for other in container.iterancestors()):
+            continue
         for element in container.iter(*BLOCKS):
             if any(child.tag in BLOCKS for child in element.iterdescendants()):
                 continue
@@ -240,8 +249,12 @@ def _dates(scope: HtmlElement, template: Template) -> tuple[str | None, str | No
     return published, modified
 
 
-def _breadcrumb(tree: HtmlElement, template: Template) -> list[str]:
-    return [text_of(a) for a in _first(tree, template.breadcrumb) if text_of(a)]
+def _section(tree: HtmlElement, template: Template, title: str) -> str | None:
+    """The most specific breadcrumb category: not "Home", not the story's own crumb."""
+    crumbs = [text_of(a) for a in _first(tree, template.breadcrumb) if text_of(a)]
+    keys = {title.casefold(), "home"}
+    crumbs = [c for c in crumbs if c.casefold() not in keys]
+    return crumbs[-1] if crumbs else None
 
 
 def clean_html(tree: HtmlElement, url: str | None = None) -> Extracted | None:
@@ -257,25 +270,25 @@ def clean_html(tree: HtmlElement, url: str | None = None) -> Extracted | None:
             break
     else:
         return None
-    crumbs = _breadcrumb(tree, template)
     raw_title = text_of(titles[0])
+    crumbs = [text_of(a) for a in _first(tree, template.breadcrumb)]
     title = prefer_headline(raw_title, crumbs[-1] if crumbs else None, meta.title)
     published, modified = _dates(scope, template)
     description = text_of((_first(scope, template.description) or [None])[0]) or None
     authors = unique(name for a in _first(scope, template.authors) for name in split_authors(text_of(a)))
     tags = [text_of(a) for a in _first(tree, template.tags)] or meta.tags
     _prune(tree, PRUNE)
-    containers = [c for c in _first(scope, template.body)]
+    containers = _first(scope, template.body)  # again: pruning may have removed some
     paragraphs = clean_paragraphs(_body_paragraphs(containers), title)
     if description:
         paragraphs = [p for p in paragraphs if p.casefold() != description.casefold()]
     if not paragraphs:
         return None
-    section = crumbs[-2] if len(crumbs) >= 3 else meta.section
+    section = _section(tree, template, title) or meta.section
     return Extracted(
         paragraphs=paragraphs,
         title=title,
-        description=description or meta.description,
+        description=description or (html.unescape(meta.description) if meta.description else None),
         authors=authors or meta.authors,
         published=published or meta.published,
         modified=modified or meta.modified,
@@ -309,8 +322,7 @@ def _dated(line: str, following: str | None, pattern: re.Pattern) -> tuple[bool,
 def _header(lines: list[str]) -> int | None:
     """Index of the date line that opens the story header (Updated, or Published at the top)."""
     for i, line in enumerate(lines[:-1]):
-        if (UPDATED_LINE.match(line) or PUBLISHED_LINE.match(line)) and (
-                _dated(line, lines[i + 1], UPDATED_LINE)[1] or _dated(line, lines[i + 1], PUBLISHED_LINE)[1]):
+        if any(_dated(line, lines[i + 1], pattern)[1] for pattern in (UPDATED_LINE, PUBLISHED_LINE)):
             return i
     return None
 
