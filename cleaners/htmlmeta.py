@@ -46,8 +46,9 @@ def meta_values(tree: HtmlElement, *names: str) -> list[str]:
     wanted = {n.lower() for n in names}
     values = []
     for meta in tree.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
-        if key in wanted:
+        # <meta name="lastmod" itemprop="dateModified">: every naming attribute counts
+        keys = {(meta.get(attr) or "").strip().lower() for attr in ("property", "name", "itemprop")}
+        if keys & wanted:
             value = meta.get("content")
             if value is None:
                 value = meta.get("value")
