@@ -116,7 +116,7 @@ class SQLiteStateStore(StateStore):
 def open_state_store(uri: str) -> StateStore:
     """`sqlite:///path/state.sqlite` or a plain path. (`redis://...` is the next backend.)"""
     if uri.startswith("sqlite:///"):
-        return SQLiteStateStore(uri[len("sqlite:///") - 1:] if uri.startswith("sqlite:////") else uri[len("sqlite:///"):])
+        return SQLiteStateStore(uri[len("sqlite:///"):])  # sqlite:////abs/path -> /abs/path
     if "://" in uri:
         raise ValueError(f"no state store backend for {uri!r} (supported: sqlite:///PATH or a path)")
     return SQLiteStateStore(uri)

@@ -1,0 +1,132 @@
+"""`newsclean crawl` and `newsclean demo` (click commands; cleaners.cli adds them to `newsclean`).
+Also runnable on their own: `python -m crawler.cli crawl rt` / `python -m crawler.cli demo`."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+def _pairs(values, option: str) -> dict:
+    out = {}
+    for value in values:
+        key, sep, val = value.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint=option)
+        out[key.strip()] = val
+    return out
+
+
+def print_summary(manifest: dict, echo=click.echo) -> None:
+    echo(f"run {manifest['run_id']}: spiders {', '.join(manifest['spiders'])}")
+    echo(f"  started {manifest['started_at']}  finished {manifest['finished_at']}")
+    echo(f"  rows written: {manifest['rows']}")
+    for status, n in sorted(manifest["counts_by_status"].items()):
+        echo(f"    {status:<14} {n}")
+    for site, n in sorted(manifest["counts_by_site"].items()):
+        echo(f"    site {site:<22} {n}")
+    if manifest["skipped"]:
+        echo("  skipped: " + ", ".join(f"{k} {v}" for k, v in sorted(manifest["skipped"].items())))
+    echo(f"  files: {len(manifest['files'])} part(s) under {manifest['dataset']}")
+
+
+def duckdb_report(dataset: Path, echo=click.echo) -> None:
+    import duckdb
+
+    pattern = str(dataset / "**" / "*.parquet")
+    if not list(dataset.glob("**/*.parquet")):
+        echo("(the dataset is empty)")
+        return
+    con = duckdb.connect()
+    src = f"read_parquet('{pattern}', hive_partitioning=true, union_by_name=true)"
+    echo(f"\nDuckDB: SELECT site, status, count(*) FROM {src} GROUP BY ALL")
+    for site, status, n in con.execute(f"SELECT site, status, count(*) FROM {src} GROUP BY ALL ORDER BY ALL").fetchall():
+        echo(f"  {site or '-':<20} {status:<14} {n}")
+    echo("\nArticles:")
+    rows = con.execute(f"SELECT site, extractor, coalesce(CAST(published_date AS VARCHAR), '-'), title FROM {src} "
+                       "WHERE status = 'ok' ORDER BY site, published_date").fetchall()
+    for site, extractor, published, title in rows:
+        echo(f"  {site:<18} {extractor:<20} {published:<10}  {title}")
+
+
+@click.command("crawl")
+@click.argument("spiders", nargs=-1, required=True)
+@click.option("--output", "-o", "output", default="output", show_default=True, type=click.Path(file_okay=False),
+              help="Output folder; the dataset goes to OUTPUT/articles.")
+@click.option("-s", "--set", "settings", multiple=True, metavar="KEY=VALUE", help="Scrapy setting (repeatable).")
+@click.option("-a", "--arg", "args", multiple=True, metavar="NAME=VALUE",
+              help="Spider argument (repeatable); SPIDER:NAME=VALUE for one spider only.")
+@click.option("--quiet", is_flag=True, help="No summary.")
+def crawl(spiders, output, settings, args, quiet):
+    """Crawl SPIDERS (rt, sputnik, republicworld, news) in one process into the Parquet dataset
+    OUTPUT/articles (incremental: what the dataset has is skipped). For cron and schedulers;
+    pause/resume with -s JOBDIR=DIR."""
+    from .runner import load_manifest, run_spiders
+
+    overrides = {"NEWSCLEAN_DATASET_ENABLED": True, "NEWSCLEAN_OUTPUT": output}
+    overrides.update(_pairs(settings, "-s"))
+    common, per_spider = {}, {}
+    for key, value in _pairs(args, "-a").items():
+        spider, sep, name = key.partition(":")
+        if sep:  # -a rt:base_url=... applies to one spider
+            per_spider.setdefault(spider, {})[name] = value
+        else:
+            common[key] = value
+    try:
+        result = run_spiders(list(spiders), settings=overrides, spider_args=common,
+                             per_spider_args=per_spider)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if result["manifest"] and not quiet:
+        print_summary(load_manifest(result["manifest"]))
+        click.echo(f"  manifest: {result['manifest']}")
+    if result["failed"]:
+        click.echo(f"failed: {', '.join(result['failed'])}", err=True)
+        sys.exit(1)
+
+
+@click.command("demo")
+@click.option("--output", "-o", "output", default="output/demo", show_default=True, type=click.Path(file_okay=False),
+              help="Output folder; the dataset goes to OUTPUT/articles.")
+@click.option("--mirror", default=None, type=click.Path(exists=True, file_okay=False),
+              help="Mirror folder (default: the bundled crawler/demo/mirror).")
+@click.option("--delay", default=0.0, show_default=True, help="Seconds the local server waits per response.")
+@click.option("-s", "--set", "settings", multiple=True, metavar="KEY=VALUE", help="Scrapy setting (repeatable).")
+def demo(output, mirror, delay, settings):
+    """Offline demo: serve the bundled mirror of rt.com, sputniknews.com and republicworld.com on
+    127.0.0.1, crawl it with the real spiders into OUTPUT/articles, and query it with DuckDB."""
+    from .demo import MIRROR, SITES
+    from .demo.server import serve_mirror
+    from .runner import LOCAL_SETTINGS, load_manifest, run_spiders
+
+    servers = serve_mirror(mirror or MIRROR, delay=delay)
+    for site, server in servers.items():
+        click.echo(f"serving {site} mirror on {server.url}")
+    overrides = dict(LOCAL_SETTINGS, NEWSCLEAN_DATASET_ENABLED=True, NEWSCLEAN_OUTPUT=output)
+    overrides.update(_pairs(settings, "-s"))
+    try:
+        result = run_spiders([s for s in SITES if s in servers], settings=overrides,
+                             per_spider_args={s: {"base_url": srv.url} for s, srv in servers.items()})
+    finally:
+        for server in servers.values():
+            server.stop()
+    if result["manifest"]:
+        click.echo("")
+        print_summary(load_manifest(result["manifest"]))
+        click.echo(f"  manifest: {result['manifest']}")
+    duckdb_report(Path(output) / "articles")
+    if result["failed"]:
+        sys.exit(1)
+
+
+@click.group()
+def main():
+    """newsclean crawler commands."""
+
+
+main.add_command(crawl)
+main.add_command(demo)
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,306 @@
+"""The article dataset: hive-partitioned Parquet parts written atomically, plus run manifests.
+
+Layout under the dataset folder (default `output/articles/`):
+
+    crawl_date=YYYY-MM-DD/site=<site>/part-<run id>-<n>.parquet   rows (cleaners.schema.ARTICLE_SCHEMA)
+    _manifests/<run id>.json                                      one per run (see Manifest)
+    _state/state.sqlite                                           what is already in the dataset
+
+Guarantees:
+- Every `*.parquet` file is complete: a part is written under a hidden temporary name
+  (`.part-....parquet.<pid>.<rand>.tmp`, see cleaners.parquet) and renamed into place only when
+  finished. Parts rotate every `part_rows` rows and every `part_seconds` seconds, and at close.
+- Rows stream to disk a row group at a time: memory stays flat however long the run.
+- URLs and content hashes are recorded in the state store only after the part holding their rows
+  is in place, so a killed run loses nothing that a re-run would not fetch again, and no article
+  is written twice. Parts renamed but not yet recorded (a kill between the two steps) are found
+  and recorded at the next start (`recover()`); temporary files left by dead processes are removed.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import os
+import re
+import threading
+import time
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from cleaners.parquet import ParquetWriter
+
+from .state import StateStore, open_state_store
+
+log = logging.getLogger(__name__)
+
+MANIFEST_DIR = "_manifests"
+STATE_DIR = "_state"
+_TMP_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]+\.tmp$")
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_COUNTER_LOCK = threading.Lock()
+_COUNTERS: dict[tuple, itertools.count] = {}
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    now = now or datetime.now(timezone.utc)
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + os.urandom(3).hex()
+
+
+def partition_value(value: str | None) -> str:
+    return _SAFE.sub("_", value) if value else "unknown"
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temp_files(root: Path) -> list[Path]:
+    """Remove hidden temporary part files whose writing process is gone (killed runs)."""
+    removed = []
+    if not root.exists():
+        return removed
+    for path in root.rglob(".*.tmp"):
+        match = _TMP_NAME.match(path.name)
+        if match and not _pid_alive(int(match["pid"])):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+class _Part:
+    def __init__(self, path: Path, row_group_size: int):
+        self.path = path
+        self.writer = ParquetWriter(path, row_group_size=row_group_size)
+        self.rows = 0
+        self.urls: set[str] = set()
+        self.hashes: set[str] = set()
+        self.opened = time.monotonic()
+
+
+class DatasetWriter:
+    """Writes article rows into the partitioned dataset for one run (one or more spiders)."""
+
+    def __init__(self, root: str | os.PathLike, run_id: str, *, state: StateStore | None = None,
+                 part_rows: int = 5000, part_seconds: float = 300.0, row_group_size: int = 500,
+                 crawl_date: str | None = None):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.run_id = run_id
+        self.state = state or open_state_store(str(self.root / STATE_DIR / "state.sqlite"))
+        self.part_rows = max(1, int(part_rows))
+        self.part_seconds = float(part_seconds)
+        self.row_group_size = max(1, int(row_group_size))
+        self.crawl_date = crawl_date or datetime.now(timezone.utc).date().isoformat()
+        self._parts: dict[str, _Part] = {}
+        self._pending_urls: set[str] = set()
+        self._pending_hashes: set[str] = set()
+        self.files: list[str] = []
+        self.rows_written = 0
+        self.lock = threading.RLock()
+
+    # -- start of run -----------------------------------------------------------------------
+    def recover(self) -> dict:
+        """Clean up after killed runs: drop their temporary files and record parts that were
+        renamed into place but not yet recorded in the state store."""
+        removed = remove_stale_temp_files(self.root)
+        recorded = 0
+        for path in sorted(self.root.glob("crawl_date=*/site=*/*.parquet")):
+            rel = path.relative_to(self.root).as_posix()
+            if self.state.has_part(rel):
+                continue
+            table = pq.read_table(path, columns=["url", "canonical_url", "final_url", "content_hash",
+                                                 "status", "http_status", "crawl_run_id"])
+            rows = table.to_pylist()
+            keep = [r for r in rows if is_permanent(r)]
+            urls = {u for r in keep for u in (r["url"], r["canonical_url"], r["final_url"]) if u}
+            hashes = {r["content_hash"] for r in keep if r["content_hash"]}
+            run = rows[0]["crawl_run_id"] if rows else ""
+            self.state.commit_part(rel, len(rows), urls, hashes, run or "")
+            recorded += 1
+        if removed or recorded:
+            log.info("dataset recovery: removed %d stale temporary files, recorded %d parts",
+                     len(removed), recorded)
+        return {"stale_temp_files_removed": len(removed), "parts_recovered": recorded}
+
+    # -- rows -------------------------------------------------------------------------------
+    def is_seen(self, urls=(), hashes=()) -> bool:
+        """Already in the dataset, or written earlier in this run (not yet committed)."""
+        urls = [u for u in urls if u]
+        hashes = [h for h in hashes if h]
+        with self.lock:
+            from .state import url_key
+            if any(url_key(u) in self._pending_urls for u in urls) or any(h in self._pending_hashes for h in hashes):
+                return True
+        return self.state.seen_any(urls, hashes)
+
+    def write(self, row: dict, *, keys_urls=(), mark: bool = True) -> None:
+        from .state import url_key
+        site = partition_value(row.get("site"))
+        with self.lock:
+            part = self._parts.get(site)
+            if part is None:
+                part = self._parts[site] = self._open_part(site)
+            part.writer.write(row)
+            part.rows += 1
+            self.rows_written += 1
+            if mark:
+                for u in {row.get("url"), row.get("canonical_url"), row.get("final_url"), *keys_urls}:
+                    key = url_key(u)
+                    if key:
+                        part.urls.add(key)
+                        self._pending_urls.add(key)
+                if row.get("content_hash"):
+                    part.hashes.add(row["content_hash"])
+                    self._pending_hashes.add(row["content_hash"])
+            if part.rows >= self.part_rows:
+                self._commit(site)
+
+    def rotate_due(self) -> None:
+        """Commit parts that have been open longer than part_seconds (call it periodically)."""
+        with self.lock:
+            now = time.monotonic()
+            for site, part in list(self._parts.items()):
+                if now - part.opened >= self.part_seconds:
+                    self._commit(site)
+
+    def _open_part(self, site: str) -> _Part:
+        folder = self.root / f"crawl_date={self.crawl_date}" / f"site={site}"
+        with _COUNTER_LOCK:
+            counter = _COUNTERS.setdefault((str(folder), self.run_id), itertools.count())
+            while True:
+                n = next(counter)
+                path = folder / f"part-{self.run_id}-{n:05d}.parquet"
+                if not path.exists():
+                    break
+        return _Part(path, self.row_group_size)
+
+    def _commit(self, site: str) -> None:
+        part = self._parts.pop(site)
+        path = part.writer.close()  # atomic rename into place
+        rel = path.relative_to(self.root).as_posix()
+        # Only now that the rows are durable do their keys become "seen".
+        self.state.commit_part(rel, part.rows, part.urls, part.hashes, self.run_id)
+        # durable now: the state store answers for these keys, so memory stays flat
+        self._pending_urls -= part.urls
+        self._pending_hashes -= part.hashes
+        self.files.append(rel)
+        log.info("dataset: wrote %s (%d rows)", rel, part.rows)
+
+    def close(self) -> list[str]:
+        with self.lock:
+            for site in list(self._parts):
+                self._commit(site)
+        return self.files
+
+    def abort(self) -> None:
+        with self.lock:
+            for part in self._parts.values():
+                part.writer.abort()
+            self._parts.clear()
+
+
+TRANSIENT_HTTP = {408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524}
+
+
+def is_permanent(row: dict) -> bool:
+    """Whether a row settles its URL for good. Fetch errors that may pass (5xx, 429, time-outs,
+    connection errors: no HTTP status) are fetched again by the next run; everything else
+    (articles, 404s, non-HTML, too large, unreadable pages) is not."""
+    if row.get("status") != "fetch_error":
+        return True
+    status = row.get("http_status")
+    return status is not None and status not in TRANSIENT_HTTP
+
+
+class Manifest:
+    """The per-run manifest, `_manifests/<run id>.json`, rewritten atomically whenever a spider of
+    the run finishes (several spiders of one run in one process share it).
+
+    {
+      "run_id": "...", "started_at": ISO, "finished_at": ISO|null, "spiders": ["rt", ...],
+      "rows": N, "counts_by_status": {"ok": n, "fetch_error": n, ...},
+      "counts_by_site": {"rt.com": n, ...}, "counts_by_site_status": {"rt.com": {"ok": n}},
+      "skipped": {"seen": n, "duplicate": n, "robots": n, "offsite": n},
+      "files": ["crawl_date=.../site=.../part-....parquet", ...],
+      "recovery": {...}, "per_spider": {"rt": {"started_at", "finished_at", "finish_reason", "rows",
+      "counts_by_status", "counts_by_site", "skipped", "requests", "responses", "retries"}},
+      "dataset": "<dataset folder>"
+    }
+    `finished_at` stays null for a run that was killed; `skipped` counts article URLs not written:
+    seen (in the dataset before fetching), duplicate (same canonical URL or content hash after
+    cleaning), robots (robots.txt disallowed: never fetched), offsite.
+    """
+
+    _registry: dict[tuple[str, str], "Manifest"] = {}
+    _registry_lock = threading.Lock()
+
+    def __init__(self, root: Path, run_id: str):
+        self.root = root
+        self.run_id = run_id
+        self.data = {"run_id": run_id, "started_at": None, "finished_at": None, "spiders": [],
+                     "rows": 0, "counts_by_status": {}, "counts_by_site": {},
+                     "counts_by_site_status": {}, "skipped": {}, "files": [], "recovery": {},
+                     "per_spider": {}, "dataset": str(root)}
+        self._open = 0
+        self.lock = threading.Lock()
+
+    @classmethod
+    def for_run(cls, root: Path, run_id: str) -> "Manifest":
+        with cls._registry_lock:
+            key = (str(root), run_id)
+            if key not in cls._registry:
+                cls._registry[key] = cls(root, run_id)
+            return cls._registry[key]
+
+    @property
+    def path(self) -> Path:
+        return self.root / MANIFEST_DIR / f"{self.run_id}.json"
+
+    def spider_started(self, name: str, started_at: str, recovery: dict) -> None:
+        with self.lock:
+            self._open += 1
+            d = self.data
+            d["started_at"] = d["started_at"] or started_at
+            d["finished_at"] = None
+            if name not in d["spiders"]:
+                d["spiders"].append(name)
+            for k, v in recovery.items():
+                d["recovery"][k] = d["recovery"].get(k, 0) + v
+            d["per_spider"][name] = {"started_at": started_at, "finished_at": None}
+            self._save()
+
+    def spider_finished(self, name: str, info: dict, by_status: Counter, by_site_status: dict,
+                        skipped: Counter, files: list[str]) -> None:
+        with self.lock:
+            self._open -= 1
+            d = self.data
+            d["per_spider"][name] = info
+            d["counts_by_status"] = dict(Counter(d["counts_by_status"]) + by_status)
+            for site, counter in by_site_status.items():
+                cur = Counter(d["counts_by_site_status"].get(site, {})) + counter
+                d["counts_by_site_status"][site] = dict(cur)
+            d["counts_by_site"] = {s: sum(c.values()) for s, c in d["counts_by_site_status"].items()}
+            d["skipped"] = dict(Counter(d["skipped"]) + skipped)
+            d["files"] = sorted(set(d["files"]) | set(files))
+            d["rows"] = sum(d["counts_by_status"].values())
+            if self._open <= 0:
+                d["finished_at"] = info.get("finished_at")
+            self._save()
+
+    def _save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(self.data, indent=2, sort_keys=True, default=str), encoding="utf-8")
+        os.replace(tmp, self.path)

@@ -1,0 +1,72 @@
+"""Scrapy settings for newsclean's crawler: polite defaults for real news sites.
+
+Tests and the offline demo pass their own overrides (no AutoThrottle delay, short time-outs);
+see crawler.runner.LOCAL_SETTINGS.
+"""
+import os
+
+BOT_NAME = "newsclean"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Who we are: set NEWSCLEAN_USER_AGENT (setting or environment) to a UA with your contact.
+NEWSCLEAN_USER_AGENT = os.environ.get(
+    "NEWSCLEAN_USER_AGENT",
+    "newsclean/0.1 (+https://github.com/newsclean/newsclean; news research crawler)",
+)
+USER_AGENT = NEWSCLEAN_USER_AGENT
+
+# Politeness.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # pages above this are cancelled and become too_large rows
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+NEWSCLEAN_MAX_BYTES = DOWNLOAD_MAXSIZE  # what clean() accepts
+
+# Retries with exponential back-off (crawler.middlewares.BackoffRetryMiddleware).
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 2.0  # seconds; doubles on each retry (+-25% jitter)
+RETRY_BACKOFF_MAX = 120.0
+
+# HTTP cache: off; switch on with -s HTTPCACHE_ENABLED=1 (for development).
+HTTPCACHE_ENABLED = False
+HTTPCACHE_DIR = "httpcache"
+HTTPCACHE_EXPIRATION_SECS = 6 * 3600
+HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 429]
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SeenFilterMiddleware": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.CleanPipeline": 100,
+    "crawler.pipelines.DatasetPipeline": 200,
+}
+FEED_EXPORTERS = {"parquet": "crawler.exporters.ParquetItemExporter"}
+FEED_STORAGES = {"": "crawler.exporters.AtomicFileFeedStorage",
+                 "file": "crawler.exporters.AtomicFileFeedStorage"}
+SPIDER_CONTRACTS = {"crawler.contracts.MirrorContract": 10, "crawler.contracts.CleansContract": 20}
+
+# The dataset (crawler.dataset): off for plain `scrapy crawl` (use -O/FEEDS), on for
+# `newsclean crawl` and scheduled runs (-s NEWSCLEAN_DATASET_ENABLED=1).
+NEWSCLEAN_DATASET_ENABLED = False
+NEWSCLEAN_OUTPUT = os.environ.get("NEWSCLEAN_OUTPUT", "output")  # dataset: <output>/articles
+NEWSCLEAN_DATASET_DIR = None  # overrides <output>/articles
+NEWSCLEAN_PART_ROWS = 5000  # rotate a part file after this many rows ...
+NEWSCLEAN_PART_SECONDS = 300  # ... or this many seconds (bounds what a kill can lose)
+NEWSCLEAN_ROW_GROUP_SIZE = 500
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

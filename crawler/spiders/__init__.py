@@ -1,0 +1,1 @@
+"""newsclean's spiders: rt, sputnik, republicworld (site spiders) and news (any site)."""

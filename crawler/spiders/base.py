@@ -1,0 +1,368 @@
+"""The base of every newsclean spider: discover article URLs through robots.txt sitemaps, (news)
+sitemaps and RSS/Atom feeds, then section pages as a fallback, and fetch each article once.
+
+Common spider arguments (-a NAME=VALUE):
+  base_url=URL        fetch from here instead of the live site (a mirror or a local test server):
+                      URLs on the site's domains are rewritten to base_url + path.
+  sitemap=URL[,URL]   sitemaps to read (replace the spider's own); feed=URL[,URL] likewise for feeds;
+  sections=URL[,URL]  section pages (fallback discovery, read when sitemaps and feeds are done);
+                      sections=0 turns section pages off.
+  limit=N             fetch at most N articles this run.
+  max_sitemaps=N      follow at most N entries of a sitemap index (newest first; default 50).
+  refetch=1           fetch articles again even when the dataset has them.
+  robots_sitemaps=0   do not read `Sitemap:` lines of robots.txt.
+  follow=1            also follow article links found on article pages (off: sections only).
+"""
+from __future__ import annotations
+
+import gzip
+import logging
+import re
+from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.sitemap import Sitemap
+
+from cleaners.article import STATUS_FETCH_ERROR, STATUS_TOO_LARGE
+
+from ..items import PageItem
+
+log = logging.getLogger(__name__)
+
+SOURCE_SITEMAP = "sitemap"
+SOURCE_RSS = "rss"
+SOURCE_LINK = "link"
+
+_DENY_DEFAULT = (
+    r"/amp/", r"/amp$", r"\.(?:jpe?g|png|gif|webp|svg|pdf|mp3|mp4|zip|css|js|xml|rss)$",
+    r"/(?:tag|tags|author|authors|search|login|subscribe|video|videos|photo|gallery)/",
+)
+
+
+def _split(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if v]
+    return [v.strip() for v in str(value).split(",") if v.strip()]
+
+
+def _truthy(value) -> bool:
+    return str(value).strip().lower() not in ("0", "false", "no", "off", "")
+
+
+def host_matches(host: str | None, domains) -> bool:
+    if not host:
+        return False
+    host = host.lower()
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+class NewsSpider(scrapy.Spider):
+    """Subclasses set: name, site, domains, home, sitemap_urls, feed_urls, section_urls,
+    article_patterns (regular expressions searched in the URL path)."""
+
+    site: str | None = None  # the site's registered domain, for rows whose page names none
+    domains: tuple[str, ...] = ()  # the real site's domains (subdomains match)
+    home: str | None = None  # the real site's main URL (https://www.rt.com)
+    sitemap_urls: tuple[str, ...] = ()
+    feed_urls: tuple[str, ...] = ()
+    section_urls: tuple[str, ...] = ()
+    article_patterns: tuple[str, ...] = ()
+    deny_patterns: tuple[str, ...] = _DENY_DEFAULT
+    sitemap_follow: tuple[str, ...] = ()  # sitemap-index entries to follow (regex); () = all
+    max_sitemaps = 50  # sitemap-index entries followed per index (newest lastmod first)
+    robots_sitemaps = True
+    follow_article_links = False  # follow article links found on article pages
+
+    def __init__(self, *args, base_url=None, sitemap=None, feed=None, sections=None, limit=None,
+                 refetch=None, robots_sitemaps=None, follow=None, max_sitemaps=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.base_url = base_url.rstrip("/") if base_url else None
+        self.domains = tuple(d.lower().lstrip(".") for d in self.domains)
+        if sitemap is not None:
+            self.sitemap_urls = tuple(_split(sitemap))
+        if feed is not None:
+            self.feed_urls = tuple(_split(feed))
+        if sections is not None:
+            self.section_urls = () if sections in ("0", "") else tuple(_split(sections))
+        if robots_sitemaps is not None:
+            self.robots_sitemaps = _truthy(robots_sitemaps)
+        if follow is not None:
+            self.follow_article_links = _truthy(follow)
+        self.limit = int(limit) if limit else None
+        if max_sitemaps is not None:
+            self.max_sitemaps = int(max_sitemaps)
+        self.refetch = _truthy(refetch) if refetch is not None else False
+        self._article_re = [re.compile(p) for p in self.article_patterns]
+        self._deny_re = [re.compile(p, re.IGNORECASE) for p in self.deny_patterns]
+        self._follow_re = [re.compile(p) for p in self.sitemap_follow]
+        self._scheduled = 0
+        self._sections_done = False
+        self._discovering = False  # set by start(): contract checks (scrapy check) never start
+        allowed = set(self.domains)
+        if self.base_url:
+            allowed.add(urlsplit(self.base_url).hostname)
+        if allowed and not getattr(self, "allowed_domains", None):
+            self.allowed_domains = sorted(a for a in allowed if a)
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        # NEWSCLEAN_USER_AGENT given by the user (-s or settings) wins over the default USER_AGENT.
+        if settings.getpriority("NEWSCLEAN_USER_AGENT") > settings.getpriority("USER_AGENT"):
+            settings.set("USER_AGENT", settings.get("NEWSCLEAN_USER_AGENT"),
+                         priority=settings.getpriority("NEWSCLEAN_USER_AGENT"))
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        return spider
+
+    # -- URLs: real site <-> where we fetch from ----------------------------------------------
+    @property
+    def origin(self) -> str | None:
+        return self.base_url or (self.home.rstrip("/") if self.home else None)
+
+    def absolute(self, url: str) -> str:
+        """A configured URL or path, made absolute on the real site (or the base URL)."""
+        if "://" in url:
+            return url
+        return urljoin((self.home or self.origin or "") + "/", url.lstrip("/"))
+
+    def fetch_url(self, url: str) -> str:
+        """Where to fetch a real-site URL from (base_url rewrites the site's own hosts)."""
+        if not self.base_url:
+            return url
+        parts = urlsplit(url)
+        if host_matches(parts.hostname, self.domains):
+            base = urlsplit(self.base_url)
+            path = (base.path.rstrip("/") + parts.path) or "/"
+            return urlunsplit((base.scheme, base.netloc, path, parts.query, ""))
+        return url
+
+    def site_url(self, fetched: str) -> str:
+        """The real-site URL of a fetched URL (inverse of fetch_url, best effort)."""
+        if self.base_url and self.home and fetched.startswith(self.base_url):
+            return self.home.rstrip("/") + fetched[len(self.base_url):]
+        return fetched
+
+    def is_article(self, url: str) -> bool:
+        parts = urlsplit(url)
+        on_site = host_matches(parts.hostname, self.domains) or (
+            self.base_url and parts.netloc == urlsplit(self.base_url).netloc)
+        if not on_site:
+            return False
+        path = parts.path
+        if self.base_url and parts.netloc == urlsplit(self.base_url).netloc:
+            prefix = urlsplit(self.base_url).path.rstrip("/")
+            if prefix and path.startswith(prefix):
+                path = path[len(prefix):] or "/"
+        if any(r.search(path) for r in self._deny_re):
+            return False
+        return any(r.search(path) for r in self._article_re)
+
+    # -- requests -----------------------------------------------------------------------------
+    async def start(self):
+        self._discovering = True
+        for request in self.discovery_requests():
+            if request is not None:
+                yield request
+
+    def discovery_requests(self):
+        if self.robots_sitemaps and self.origin:
+            yield self.discovery_request(self.origin + "/robots.txt", self.parse_robots, priority=20,
+                                         meta={"dont_obey_robotstxt": True})
+        for url in self.sitemap_urls:
+            yield self.sitemap_request(self.absolute(url))
+        for url in self.feed_urls:
+            yield self.discovery_request(self.fetch_url(self.absolute(url)), self.parse_feed, priority=15)
+
+    def discovery_request(self, url: str, callback, priority: int = 0, meta=None):
+        """Sitemaps, feeds, robots.txt and section pages are read again on every run (also when
+        a JOBDIR keeps the seen-requests filter), but only once within a run."""
+        seen = self.__dict__.setdefault("_discovery_urls", set())
+        if url in seen:
+            return None
+        seen.add(url)
+        return scrapy.Request(url, callback=callback, errback=self.discovery_failed, priority=priority,
+                              meta=meta or {}, dont_filter=True)
+
+    def sitemap_request(self, url: str):
+        return self.discovery_request(self.fetch_url(url), self.parse_sitemap, priority=15)
+
+    def article_request(self, url: str, source: str):
+        """A request for an article found at `url` (a real-site URL), or None past the limit."""
+        if self.limit is not None and self._scheduled >= self.limit:
+            return None
+        self._scheduled += 1
+        site_url = self.site_url(url) if self.base_url and url.startswith(self.base_url) else url
+        meta = {"newsclean_article": True, "source": source, "site_url": site_url}
+        if self.refetch:
+            meta["newsclean_refetch"] = True
+        return scrapy.Request(self.fetch_url(url), callback=self.parse_article,
+                              errback=self.fetch_failed, meta=meta, priority=5)
+
+    def _on_idle(self, spider=None):
+        if self._sections_done or not self._discovering:
+            return
+        self._sections_done = True
+        if not self.section_urls:
+            return
+        requests = [self.discovery_request(self.fetch_url(self.absolute(url)), self.parse_section)
+                    for url in self.section_urls]
+        requests = [r for r in requests if r is not None]
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
+
+    # -- discovery callbacks ------------------------------------------------------------------
+    def parse_robots(self, response):
+        for line in response.text.splitlines():
+            key, _, value = line.partition(":")
+            if key.strip().lower() == "sitemap" and value.strip():
+                request = self.sitemap_request(value.strip())
+                if request is not None:
+                    yield request
+
+    def _sitemap_body(self, response) -> bytes | None:
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            try:
+                body = gzip.decompress(body)
+            except OSError:
+                return None
+        return body if b"<" in body[:2048] else None
+
+    def parse_sitemap(self, response):
+        """Reads a sitemap index, a sitemap or a news sitemap.
+
+        """
+        body = self._sitemap_body(response)
+        if body is None:
+            log.warning("not a sitemap: %s", response.url)
+            return
+        try:
+            sitemap = Sitemap(body)
+        except Exception as exc:  # noqa: BLE001 - a broken sitemap must not stop the crawl
+            log.warning("unreadable sitemap %s: %s", response.url, exc)
+            return
+        if sitemap.type == "sitemapindex":
+            followed = 0
+            # newest first (by lastmod, when given), so max_sitemaps keeps the recent ones
+            entries = sorted(sitemap, key=lambda e: e.get("lastmod") or "", reverse=True)
+            for entry in entries:
+                loc = entry.get("loc")
+                if not loc or (self._follow_re and not any(r.search(loc) for r in self._follow_re)):
+                    continue
+                if followed >= self.max_sitemaps:
+                    break
+                followed += 1
+                request = self.sitemap_request(loc)
+                if request is not None:
+                    yield request
+        else:
+            for entry in sitemap:
+                loc = entry.get("loc")
+                if loc and self.is_article(loc):
+                    request = self.article_request(loc, SOURCE_SITEMAP)
+                    if request is not None:
+                        yield request
+
+    def parse_feed(self, response):
+        """Reads an RSS 2.0 or Atom feed.
+
+        """
+        selector = scrapy.Selector(text=response.text, type="xml")
+        selector.remove_namespaces()
+        links = selector.xpath("//item/link/text()").getall()
+        links += selector.xpath("//item/guid[not(@isPermaLink='false')]/text()").getall()
+        links += selector.xpath("//entry/link[not(@rel) or @rel='alternate']/@href").getall()
+        seen = set()
+        for link in links:
+            link = link.strip()
+            if link and link not in seen and self.is_article(link):
+                seen.add(link)
+                request = self.article_request(link, SOURCE_RSS)
+                if request is not None:
+                    yield request
+
+    def parse_section(self, response):
+        """A section page: follows the article links on it.
+
+        """
+        yield from self.follow_articles(response)
+
+    def follow_articles(self, response):
+        if not hasattr(response, "css"):
+            return
+        for href in response.css("a::attr(href)").getall():
+            url = response.urljoin(href.strip())
+            real = self.site_url(url)
+            if self.is_article(real):
+                request = self.article_request(real, SOURCE_LINK)
+                if request is not None:
+                    yield request
+
+    def discovery_failed(self, failure):
+        if not failure.check(IgnoreRequest):
+            log.warning("discovery failed: %s: %s", failure.request.url, failure.value)
+
+    # -- articles -----------------------------------------------------------------------------
+    def parse_article(self, response):
+        """An article page: yields it for the cleaning pipeline.
+
+        """
+        yield self.page_item(response)
+        if self.follow_article_links:
+            yield from self.follow_articles(response)
+
+    def page_item(self, response) -> PageItem:
+        request = response.request
+        meta = request.meta if request is not None else {}
+        redirects = meta.get("redirect_urls") or []
+        asked = redirects[0] if redirects else (request.url if request is not None else response.url)
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+        return PageItem(
+            url=asked,
+            final_url=response.url,
+            site_url=meta.get("site_url") or self.site_url(asked),
+            body=response.body,
+            content_type=content_type,
+            http_charset=None,
+            http_status=response.status,
+            fetched_at=datetime.now(timezone.utc),
+            source=meta.get("source") or SOURCE_LINK,
+            default_site=self.site,
+        )
+
+    def fetch_failed(self, failure):
+        """Errback of article requests: a failed fetch becomes a row, not silence. Requests
+        dropped on purpose (robots.txt, already in the dataset) are only counted."""
+        request = failure.request
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):  # HttpError is one too
+            return
+        meta = request.meta
+        item = PageItem(url=request.url, final_url=request.url,
+                        site_url=meta.get("site_url") or request.url, body=None,
+                        fetched_at=datetime.now(timezone.utc), source=meta.get("source") or SOURCE_LINK,
+                        default_site=self.site, error_status=STATUS_FETCH_ERROR)
+        if failure.check(HttpError):
+            response = failure.value.response
+            redirects = response.request.meta.get("redirect_urls") if response.request else None
+            item["url"] = redirects[0] if redirects else request.url
+            item["final_url"] = response.url
+            item["http_status"] = response.status
+            item["error"] = f"HTTP {response.status}"
+        else:
+            message = str(failure.value) or type(failure.value).__name__
+            if "max size" in message:
+                item["error_status"] = STATUS_TOO_LARGE
+            item["error"] = f"{type(failure.value).__name__}: {message}"[:500]
+        yield item
