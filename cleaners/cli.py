@@ -28,10 +28,11 @@ stderr = Console(stderr=True, soft_wrap=True)
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(CLEANER_VERSION, prog_name="newsclean")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
-def main(verbose: int) -> None:
+@click.pass_context
+def main(ctx: click.Context, verbose: int) -> None:
     """newsclean: clean news pages into articles, crawl news sites, write Parquet."""
-    level = logging.WARNING - 10 * verbose
-    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
+    # Logging is set up by each command: Scrapy (crawl, demo) installs its own handler.
+    ctx.obj = {"log_level": max(logging.WARNING - 10 * verbose, logging.DEBUG)}
 
 
 def clean_saved_page(page: SavedPage, *, kind: str | None, max_bytes: int) -> dict:
@@ -84,11 +85,14 @@ def _progress(enabled: bool, total: int | None) -> Progress:
 @click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Pages above this are too_large.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
-def clean_command(paths, output, fmt, url, kind, max_bytes, jobs, progress) -> None:
+@click.pass_obj
+def clean_command(options, paths, output, fmt, url, kind, max_bytes, jobs, progress) -> None:
     """Clean saved pages (.html .htm .txt .warc .warc.gz: files, folders, globs) into one file.
 
     Every input page becomes one row: an article, or an error row whose status and error say
     why (empty, not_html, no_article, too_large, ...). Nothing is dropped silently."""
+    logging.basicConfig(level=(options or {}).get("log_level", logging.WARNING),
+                        format="%(levelname)s %(name)s: %(message)s")
     files = list(expand(paths))
     missing = [p for p in files if not p.exists()]
     if missing:
