@@ -12,7 +12,7 @@ NEWSPIDER_MODULE = "crawler.spiders"
 # Who we are: set NEWSCLEAN_USER_AGENT (setting or environment) to a UA with your contact.
 NEWSCLEAN_USER_AGENT = os.environ.get(
     "NEWSCLEAN_USER_AGENT",
-    "newsclean/0.1 (+https://github.com/newsclean/newsclean; news research crawler)",
+    "newsclean/0.1 (news research crawler; set NEWSCLEAN_USER_AGENT to name yourself and a contact)",
 )
 USER_AGENT = NEWSCLEAN_USER_AGENT
 
