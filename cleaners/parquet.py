@@ -24,6 +24,35 @@ def temporary_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
 
 
+class RowGroupWriter:
+    """Buffers rows (dicts of the schema) and writes them to a Parquet sink a row group at a
+    time. The sink is a path or an open binary file (Scrapy's feed storage hands one over)."""
+
+    def __init__(self, sink, *, schema: pa.Schema = ARTICLE_SCHEMA, row_group_size: int = ROW_GROUP_SIZE,
+                 compression: str = "zstd"):
+        self.schema = schema
+        self.row_group_size = row_group_size
+        self.rows_written = 0
+        self._buffer: list[dict] = []
+        self._writer = pq.ParquetWriter(sink, schema, compression=compression)
+
+    def write(self, record: dict) -> None:
+        self._buffer.append(record)
+        if len(self._buffer) >= self.row_group_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._buffer:
+            self._writer.write_table(pa.Table.from_pylist(self._buffer, schema=self.schema))
+            self.rows_written += len(self._buffer)
+            self._buffer = []
+
+    def close(self) -> None:
+        """Write what is buffered and the footer."""
+        self.flush()
+        self._writer.close()
+
+
 class ParquetWriter:
     """Streams rows (dicts of ARTICLE_SCHEMA) to one Parquet file, atomically.
 
@@ -33,33 +62,27 @@ class ParquetWriter:
     def __init__(self, path: str | os.PathLike, *, schema: pa.Schema = ARTICLE_SCHEMA,
                  row_group_size: int = ROW_GROUP_SIZE, compression: str = "zstd"):
         self.path = Path(path)
-        self.schema = schema
-        self.row_group_size = row_group_size
-        self.rows_written = 0
-        self._buffer: list[dict] = []
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._tmp = temporary_name(self.path)
-        self._writer = pq.ParquetWriter(self._tmp, schema, compression=compression)
+        self._rows = RowGroupWriter(self._tmp, schema=schema, row_group_size=row_group_size,
+                                    compression=compression)
         self._closed = False
 
+    @property
+    def rows_written(self) -> int:
+        return self._rows.rows_written
+
     def write(self, record: dict) -> None:
-        self._buffer.append(record)
-        if len(self._buffer) >= self.row_group_size:
-            self.flush()
+        self._rows.write(record)
 
     def flush(self) -> None:
-        if self._buffer:
-            table = pa.Table.from_pylist(self._buffer, schema=self.schema)
-            self._writer.write_table(table)
-            self.rows_written += len(self._buffer)
-            self._buffer = []
+        self._rows.flush()
 
     def close(self) -> Path:
         """Finish the file and move it into place."""
         if self._closed:
             return self.path
-        self.flush()
-        self._writer.close()
+        self._rows.close()
         with open(self._tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(self._tmp, self.path)
@@ -73,7 +96,7 @@ class ParquetWriter:
             return
         self._closed = True
         try:
-            self._writer.close()
+            self._rows._writer.close()
         finally:
             self._tmp.unlink(missing_ok=True)
 

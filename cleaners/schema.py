@@ -49,6 +49,14 @@ ARTICLE_SCHEMA = pa.schema(
 )
 COLUMN_DOCS = {name: (str(dtype), doc) for name, dtype, doc in _COLUMNS}
 
+# The crawl dataset is hive-partitioned by crawl_date and site: as in every hive dataset, the
+# partition columns live in the folder names, not in the files (readers add them back; a column
+# in both places makes pyarrow and pandas refuse the dataset).
+PARTITION_COLUMNS = ("site",)
+DATASET_SCHEMA = ARTICLE_SCHEMA
+for _name in PARTITION_COLUMNS:
+    DATASET_SCHEMA = DATASET_SCHEMA.remove(DATASET_SCHEMA.get_field_index(_name))
+
 
 def _published_date(published: str | None) -> date | None:
     if not published:

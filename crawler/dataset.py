@@ -2,7 +2,7 @@
 
 Layout under the dataset folder (default `output/articles/`):
 
-    crawl_date=YYYY-MM-DD/site=<site>/part-<run id>-<n>.parquet   rows (cleaners.schema.ARTICLE_SCHEMA)
+    crawl_date=YYYY-MM-DD/site=<site>/part-<run id>-<n>.parquet   rows (cleaners.schema.DATASET_SCHEMA)
     _manifests/<run id>.json                                      one per run (see Manifest)
     _state/state.sqlite                                           what is already in the dataset
 
@@ -32,6 +32,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from cleaners.parquet import ParquetWriter
+from cleaners.schema import DATASET_SCHEMA
 
 from .state import StateStore, open_state_store
 
@@ -82,7 +83,7 @@ def remove_stale_temp_files(root: Path) -> list[Path]:
 class _Part:
     def __init__(self, path: Path, row_group_size: int):
         self.path = path
-        self.writer = ParquetWriter(path, row_group_size=row_group_size)
+        self.writer = ParquetWriter(path, schema=DATASET_SCHEMA, row_group_size=row_group_size)
         self.rows = 0
         self.urls: set[str] = set()
         self.hashes: set[str] = set()

@@ -10,12 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from scrapy.exporters import BaseItemExporter
 from scrapy.extensions.feedexport import FileFeedStorage
 
-from cleaners.parquet import ROW_GROUP_SIZE, temporary_name
+from cleaners.parquet import ROW_GROUP_SIZE, RowGroupWriter, temporary_name
 from cleaners.schema import ARTICLE_SCHEMA, article_record
 
 from .items import PageItem
@@ -26,11 +24,10 @@ class ParquetItemExporter(BaseItemExporter):
         self.row_group_size = int(kwargs.pop("row_group_size", ROW_GROUP_SIZE))
         super().__init__(dont_fail=True, **kwargs)
         self.file = file
-        self._writer = None
-        self._buffer: list[dict] = []
+        self._rows: RowGroupWriter | None = None
 
     def start_exporting(self):
-        self._writer = pq.ParquetWriter(self.file, ARTICLE_SCHEMA, compression="zstd")
+        self._rows = RowGroupWriter(self.file, row_group_size=self.row_group_size)
 
     def export_item(self, item):
         if isinstance(item, PageItem):  # no cleaning pipeline ran: clean here
@@ -40,18 +37,10 @@ class ParquetItemExporter(BaseItemExporter):
         if "status" not in row:  # not an article row: keep what fits the schema
             row = {k: v for k, v in row.items() if k in ARTICLE_SCHEMA.names}
             row = {**{n: None for n in ARTICLE_SCHEMA.names}, **row}
-        self._buffer.append(row)
-        if len(self._buffer) >= self.row_group_size:
-            self._flush()
-
-    def _flush(self):
-        if self._buffer:
-            self._writer.write_table(pa.Table.from_pylist(self._buffer, schema=ARTICLE_SCHEMA))
-            self._buffer = []
+        self._rows.write(row)
 
     def finish_exporting(self):
-        self._flush()
-        self._writer.close()  # writes the footer; the storage closes and renames the file
+        self._rows.close()  # writes the footer; the storage closes and renames the file
 
 
 class AtomicFileFeedStorage(FileFeedStorage):
