@@ -17,8 +17,10 @@ Measures, all after a warm-up pass over the first pages that is not counted:
   * tracemalloc peak: the largest Python-heap peak of any one page, and the mean per-page peak
     (a separate pass; tracemalloc does not see libxml2's C allocations, RSS does).
   * peak RSS: each system in a fresh child process (python bench/speed.py --rss-child SYSTEM)
-    that loads the pages, imports every library, warms up, then runs all pages: peak RSS
-    (ru_maxrss) and its growth over the RSS before the run. One child at a time.
+    that imports every library, warms up, then runs all pages, reading one page at a time (so
+    the high-water mark is the extraction's, not the page store's): peak RSS (VmHWM) and its
+    growth over the RSS before the run (VmHWM, reset before the run where Linux allows). One child
+    at a time.
 Ratios are ours / trafilatura (speed: > 1 means ours is faster; memory: > 1 means ours uses more).
 """
 from __future__ import annotations
@@ -63,16 +65,20 @@ def quiet_logs() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
+def page_ids(wcxb: Path, sample: int) -> list[str]:
+    """The same pages as quality.py --sample N, without parsing the ground truth."""
+    return quality.sample_ids([p.name[:-len(".json")] for p in (wcxb / "ground-truth").glob("*.json")
+                               if (wcxb / "html" / (p.name[:-len(".json")] + ".html.gz")).is_file()],
+                              sample)
+
+
+def read(wcxb: Path, file_id: str) -> tuple[str, bytes, str]:
+    data = quality.read_page(wcxb, file_id)
+    return file_id, data, data.decode("utf-8", errors="replace")
+
+
 def load(wcxb: Path, sample: int) -> list[tuple[str, bytes, str]]:
-    # The same pages as quality.py --sample N, without parsing the ground truth (which would
-    # raise the RSS high-water mark before the measurement starts).
-    ids = quality.sample_ids([p.name[:-len(".json")] for p in (wcxb / "ground-truth").glob("*.json")
-                              if (wcxb / "html" / (p.name[:-len(".json")] + ".html.gz")).is_file()], sample)
-    pages = []
-    for file_id in ids:
-        data = quality.read_page(wcxb, file_id)
-        pages.append((file_id, data, data.decode("utf-8", errors="replace")))
-    return pages
+    return [read(wcxb, file_id) for file_id in page_ids(wcxb, sample)]
 
 
 def safe(run, data, html) -> None:
@@ -92,19 +98,42 @@ def rss_now() -> int:
             return int(fh.read().split()[1]) * resource.getpagesize()
 
 
+def reset_peak_rss() -> None:
+    """Resets the kernel's RSS high-water mark (Linux: clear_refs 5), where allowed."""
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+
+
+def peak_rss() -> int:
+    """Peak RSS of this process: VmHWM (per address space, so not inherited from the parent
+    across fork + exec, unlike ru_maxrss), else ru_maxrss."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
+
+
 def rss_child(system: str, wcxb: Path, sample: int) -> dict:
     """Runs in a fresh process: peak RSS of one system over the pages."""
     quiet_logs()
-    pages = load(wcxb, sample)
+    ids = page_ids(wcxb, sample)
     runs = {s: runner(s) for s in SYSTEMS}  # every library imported, whatever the system
     run = runs[system]
-    for _id, data, html in pages[:WARMUP]:
-        safe(run, data, html)
+    for file_id in ids[:WARMUP]:
+        safe(run, *read(wcxb, file_id)[1:])
     gc.collect()
     before = rss_now()
-    for _id, data, html in pages:
-        safe(run, data, html)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
+    reset_peak_rss()
+    for file_id in ids:  # one page in memory at a time, so the peak is the extraction's
+        safe(run, *read(wcxb, file_id)[1:])
+    peak = max(peak_rss(), before)
     return {"rss_before_mb": round(before / 2**20, 1), "rss_peak_mb": round(peak / 2**20, 1),
             "rss_growth_mb": round(max(0, peak - before) / 2**20, 1)}
 

@@ -39,12 +39,15 @@ _JUNK_PATTERNS = [
         r"^\d{1,2}:\d{2}(:\d{2})?$",  # media player timestamps
         r"^(©|\(c\)|copyright\b).{0,200}(all rights reserved|\d{4}).{0,100}$",
         r"^©.{0,150}$",  # photo credits and copyright notices
-        r"^(photo|image|picture|file photo|credit)s?\s*:.{0,120}$",
         r"^\((photo|image|picture)s?\s*:.{0,80}\)$",
         r"^comment via .{0,60}$",
         r"^community standards.{0,40}$",
     )
 ]
+# Photo credits ("Photo: Reuters", "IMAGE: …"): the label must be capitalised, so code and config
+# lines such as "image: nginx:1.14.2" in a documentation page are not taken for credits.
+_CREDIT = re.compile(r"^(Photo|PHOTO|Image|IMAGE|Picture|PICTURE|File photo|File Photo|FILE PHOTO|"
+                     r"Credit|CREDIT)s?\s*:.{0,120}$")
 # Icon-font sprite text, e.g. "icon bookmark-bicon bookmarkicon cameraicon checkicon …".
 _ICON_WORD = re.compile(r"\S*icon\b", re.IGNORECASE)
 
@@ -70,6 +73,8 @@ def junk_rule(line: str) -> str | None:
     for n, pattern in enumerate(_JUNK_PATTERNS):
         if pattern.match(stripped):
             return f"pattern:{n}"
+    if _CREDIT.match(stripped):
+        return "credit"
     return None
 
 
@@ -81,19 +86,45 @@ def is_junk_line(line: str) -> bool:
 _READ_MORE = {"read more", "also read", "read also", "related", "see also"}
 
 
+_TEASER_SPAN = 4  # another label this close (in lines) means a list of teasers, not a widget
+
+
+def _is_read_more_label(line: str) -> bool:
+    return line.strip().lower().rstrip(":") in _READ_MORE
+
+
+def _is_list_item(line: str) -> bool:
+    return line.lstrip()[:2] in ("- ", "* ", "• ")
+
+
+def _is_linked_headline(lines: list[str], i: int) -> bool:
+    """lines[i] can be the one headline a "Read more" label links to: short, not a sentence, and
+    not the first item of a list ("See also" over a list of links is a section of the page)."""
+    line = lines[i].rstrip()
+    if count_words(line) > 20 or line.endswith((".", "!")):
+        return False
+    return not (_is_list_item(line) and i + 1 < len(lines) and _is_list_item(lines[i + 1]))
+
+
 def drop_read_more_widgets(lines: list[str]) -> list[str]:
-    """Drop the "headline / Read more / same headline" widget (and "Read more / headline")."""
+    """Drop the "headline / Read more / same headline" widget (and "Read more / headline").
+
+    Not "Read more / headline" in a list of teasers where every item ends with its own "Read more"
+    button ("title / source / Read more / title / source / Read more", labels a few lines apart):
+    there the line after a label is the next item's title, part of the page's content, so only
+    the labels go (is_junk_line drops them)."""
     out: list[str] = []
+    labels = [_is_read_more_label(line) for line in lines]
     i = 0
     while i < len(lines):
         line = lines[i]
-        folded = line.strip().lower().rstrip(":")
-        if folded in _READ_MORE:
+        if labels[i]:
             if out and i + 1 < len(lines) and out[-1].strip() == lines[i + 1].strip():
                 out.pop()  # the headline before, the label, the same headline after
                 i += 2
                 continue
-            if i + 1 < len(lines) and count_words(lines[i + 1]) <= 20 and not lines[i + 1].rstrip().endswith("."):
+            in_teaser_list = any(labels[max(0, i - _TEASER_SPAN):i] + labels[i + 1:i + 1 + _TEASER_SPAN])
+            if (not in_teaser_list and i + 1 < len(lines) and _is_linked_headline(lines, i + 1)):
                 i += 2  # label, then one linked headline
                 continue
         out.append(line)
@@ -101,15 +132,30 @@ def drop_read_more_widgets(lines: list[str]) -> list[str]:
     return out
 
 
+_CODE_CHARS = re.compile(r"[{};=<>\[\]]|\w\(\)|^\s*\)|(^|\s)//|^\s*#")
+
+
+def _keep_repeated(line: str) -> bool:
+    """Lines that may rightly repeat back to back: code ("}", "increment();"), figures without
+    words (vote counts, scores) and list items (a list may hold the same item twice)."""
+    return (bool(_CODE_CHARS.search(line)) or not re.search(r"[^\W\d_]", line)
+            or _is_list_item(line))
+
+
 def drop_repeats(lines: list[str], title: str | None = None) -> list[str]:
-    """Drop lines that repeat the title, and short lines repeated back to back."""
+    """Drop lines that repeat the title, and short lines repeated back to back.
+
+    When the title is all the text there is (a link post whose title is its content), it stays."""
     out: list[str] = []
     title_key = " ".join(title.split()).casefold() if title else None
+    if title_key and all(" ".join(line.split()).casefold() == title_key for line in lines if line.strip()):
+        title_key = None
     for line in lines:
         key = " ".join(line.split()).casefold()
         if title_key and key == title_key:
             continue
-        if out and key == " ".join(out[-1].split()).casefold() and count_words(line) <= 25:
+        if (out and key == " ".join(out[-1].split()).casefold() and count_words(line) <= 25
+                and not _keep_repeated(line)):
             continue
         out.append(line)
     return out
