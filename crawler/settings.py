@@ -66,6 +66,12 @@ NEWSCLEAN_PART_ROWS = 5000  # rotate a part file after this many rows ...
 NEWSCLEAN_PART_SECONDS = 300  # ... or this many seconds (bounds what a kill can lose)
 NEWSCLEAN_ROW_GROUP_SIZE = 500
 
+# One page yields one item: Scrapy's default of 100 concurrent items only adds asyncio tasks.
+CONCURRENT_ITEMS = 8
+# Scrapy's remote-control extension opens a code-running server and leaves token files behind
+# after killed runs; a scheduled crawler has no use for it.
+REMOTE_CONTROL_ENABLED = False
+
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

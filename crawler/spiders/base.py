@@ -102,6 +102,8 @@ class NewsSpider(scrapy.Spider):
         self._deny_re = [re.compile(p, re.IGNORECASE) for p in self.deny_patterns]
         self._follow_re = [re.compile(p) for p in self.sitemap_follow]
         self._scheduled = 0
+        self._reported_seen: set[str] = set()  # known articles skipped, each counted once
+        self._requested: set[str] = set()  # articles this run asked for
         self._sections_done = False
         self._discovering = False  # set by start(): contract checks (scrapy check) never start
         allowed = set(self.domains)
@@ -198,15 +200,34 @@ class NewsSpider(scrapy.Spider):
 
     def article_request(self, url: str, source: str):
         """A request for an article found at `url` (a real-site URL), or None past the limit."""
+        site_url = self.site_url(url) if self.base_url and url.startswith(self.base_url) else url
+        # Known articles are dropped here, before they are queued: a re-run over sitemaps of
+        # hundreds of thousands of URLs then holds only the new ones in memory.
+        # (SeenFilterMiddleware checks again at download time, for requests from a JOBDIR queue.)
+        if not self.refetch and site_url not in self._requested and self._in_dataset(self.fetch_url(url), site_url):
+            return None
         if self.limit is not None and self._scheduled >= self.limit:
             return None
         self._scheduled += 1
-        site_url = self.site_url(url) if self.base_url and url.startswith(self.base_url) else url
+        self._requested.add(site_url)  # found again later (feed after sitemap): the dupefilter's
         meta = {"newsclean_article": True, "source": source, "site_url": site_url}
         if self.refetch:
             meta["newsclean_refetch"] = True
         return scrapy.Request(self.fetch_url(url), callback=self.parse_article,
                               errback=self.fetch_failed, meta=meta, priority=5)
+
+    def _in_dataset(self, *urls: str) -> bool:
+        from ..context import CrawlContext
+
+        context = CrawlContext.of(self.crawler)
+        # Committed state only: an article written earlier in this run and found again (sitemap,
+        # then feed) is Scrapy's duplicate filter's business, as before.
+        if context.writer is None or not context.writer.state.seen_any(list(urls), []):
+            return False
+        if urls[-1] not in self._reported_seen:  # found through several sources: count it once
+            self._reported_seen.add(urls[-1])
+            context.skip("seen")
+        return True
 
     def _on_idle(self, spider=None):
         if self._sections_done or not self._discovering:
