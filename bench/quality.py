@@ -6,7 +6,9 @@ readability-lxml, side by side, scored with the benchmark's own evaluate.py.
 
 Systems (all run on the same pages in one run):
   ours               cleaners.clean(html_bytes, url=None, kind="html") -- the whole project path
-                     (a site cleaner when the page's canonical URL is one of ours, else generic)
+                     (a site cleaner when the page's canonical URL is one of ours, else generic:
+                     the learned block classifier, trafilatura / readability when it finds
+                     < 40 words, then the generic text rules)
   ours-norules       the same with the generic text rules switched off
                      (cleaners.generic.APPLY_TEXT_RULES = False)
   trafilatura        trafilatura.extract(html, include_comments=False)
@@ -214,7 +216,7 @@ def process_page(file_id: str) -> dict:
                 path[system] = article.extractor or article.status
                 if article.status not in ("ok", "no_article"):
                     errors[system] = f"{article.status}: {article.error}"
-                if system == "ours-norules" and article.extractor in ("trafilatura", "readability"):
+                if system == "ours-norules" and article.extractor in ("blocks", "trafilatura", "readability"):
                     drops = rule_drops(article.text.split("\n\n") if article.text else [],
                                        article.title)
             elif system == "trafilatura":

@@ -6,7 +6,8 @@ same WCXB dev pages (the same deterministic subset as bench/quality.py --sample 
 
 Single process, one page at a time. Systems:
   ours         cleaners.clean(html_bytes, url=None, kind="html")  (the whole path: decode, parse,
-               metadata, trafilatura, readability when trafilatura finds < 40 words, text rules)
+               metadata, the block classifier or trafilatura on thread / product pages, the
+               fallbacks when < 40 words are found, text rules, language)
   trafilatura  trafilatura.extract(html, include_comments=False)
   readability  readability.Document(html).summary()
 

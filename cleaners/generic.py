@@ -1,38 +1,71 @@
 """The generic path for sites without their own cleaner.
 
-trafilatura first (it is the strongest general extractor); readability-lxml when trafilatura
-finds nothing or too little; then the generic text rules. Metadata: the page's own JSON-LD and
-meta tags, trafilatura's where those are silent.
+A learned block classifier (cleaners/blocks.py features, cleaners/models/blocks.json, trained by
+bench/train_blocks.py on the tuning part of WCXB dev) decides for every text block of the page
+whether it is main content; it works on the tree core.py already parsed and is about twice as
+fast as trafilatura. Thread / Q&A and product pages (JSON-LD, og:type, trafilatura's thread
+detector) go to trafilatura, which handles posts better; trafilatura and then readability-lxml
+get a turn whenever the chosen extractor finds < 40 words. Then the generic text rules.
+Metadata: the page's own JSON-LD and meta tags (core.py's PageMeta); the title without a site
+suffix; htmldate's fast mode only when the page declares no date.
 """
 from __future__ import annotations
 
 import logging
+import re
+from functools import lru_cache
 
 import trafilatura
 from lxml.html import HtmlElement
 from readability import Document
 
 from .article import Extracted, count_words
-from .htmlmeta import PageMeta, text_of
+from . import blockmodel, blocks
+from .htmlmeta import PageMeta, first_meta, json_ld_objects, page_meta, text_of
 from .textrules import filter_paragraphs
 
 log = logging.getLogger(__name__)
+
+try:  # trafilatura's own thread-page detector (internal; absent in some versions)
+    from trafilatura.core import _forum_thread_page
+except ImportError:  # pragma: no cover
+    _forum_thread_page = None
 
 # Measurement switch (bench/quality.py compares the generic path with and without the generic
 # text rules): when False, extract() keeps every non-empty paragraph the extractor found and
 # skips textrules.filter_paragraphs. Always True in production.
 APPLY_TEXT_RULES = True
 
+# Measurement switch: False = trafilatura's text alone, without the block classifier.
+USE_CLASSIFIER = True
+
 MIN_WORDS = 40  # below this, trafilatura's result is "too little" and readability gets a turn
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "figcaption", "td"}
 
 
-def _trafilatura(html: str, url: str | None):
+def _trafilatura(tree: HtmlElement, url: str | None):
+    """trafilatura on the already-parsed tree (it works on a copy), fast mode, no metadata: the
+    block classifier takes the role of trafilatura's readability/jusText comparison."""
     try:
-        return trafilatura.bare_extraction(html, url=url, include_comments=False, with_metadata=True)
+        return trafilatura.bare_extraction(tree, url=url, include_comments=False, fast=True)
     except Exception as exc:  # noqa: BLE001 - trafilatura fails on some odd markup
         log.debug("trafilatura failed on %s: %s", url, exc)
         return None
+
+
+def block_features(tree: HtmlElement, url: str | None, meta: PageMeta | None = None,
+                   with_trafilatura: bool = True):
+    """(features, blocks, meta, trafilatura's text or None): what the block classifier sees.
+    Shared with bench/train_blocks.py so training and the cleaner compute the same features."""
+    if meta is None:
+        meta = page_meta(tree)
+    traf_text = None
+    if with_trafilatura:
+        doc = _trafilatura(tree, url)
+        traf_text = doc.text if doc is not None and doc.text else ""
+    found = blocks.segment(tree)
+    X = blocks.features(found, traf_text, title=meta.title, ld_body=meta.article_body)
+    return X, found, meta, traf_text
 
 
 def _readability_paragraphs(html: str) -> list[str]:
@@ -59,22 +92,118 @@ def _readability_paragraphs(html: str) -> list[str]:
     return paragraphs
 
 
-def _split_authors(value: str | None) -> list[str]:
-    if not value:
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]{1,2}\s+")
+
+
+def _title(tree: HtmlElement, meta: PageMeta) -> str | None:
+    """The page's headline without cheap trafilatura metadata: the first h1 when it agrees with
+    the declared title (or there is none), else the declared title (JSON-LD headline, og:title,
+    <title>) minus a " | Site name" suffix."""
+    declared = meta.title
+    h1 = None
+    for element in tree.iter("h1"):
+        text = text_of(element)
+        if text and len(text.split()) <= 40:
+            h1 = text
+            break
+    if h1 and (not declared or h1.casefold() in declared.casefold()):
+        return h1
+    if declared:
+        parts = _TITLE_SEPARATORS.split(declared)
+        if len(parts) > 1:
+            site = (meta.site_name or "").casefold()
+            if site and parts[-1].casefold() == site or len(parts[-1].split()) <= min(4, len(" ".join(parts[:-1]).split()) - 1):
+                return " - ".join(parts[:-1]) if len(parts) > 2 else parts[0]
+        return declared
+    return h1
+
+
+def _date(tree: HtmlElement) -> str | None:
+    """htmldate in its fast mode, for pages whose meta tags and JSON-LD name no date."""
+    try:
+        from htmldate import find_date
+
+        return find_date(tree, extensive_search=False)
+    except Exception as exc:  # noqa: BLE001
+        log.debug("htmldate failed: %s", exc)
+        return None
+
+
+@lru_cache(maxsize=1)
+def _model():
+    """The block model and the columns of blocks.features() it reads; None when unavailable."""
+    try:
+        model = blockmodel.load()
+        return model, model.columns(blocks.feature_names()), any(f.startswith("in_traf") for f in model.features)
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("block model unavailable (%s): trafilatura alone", exc)
+        return None
+
+
+_FORUM_TYPES = {"qapage", "discussionforumposting", "question"}
+_PRODUCT_TYPES = {"product", "productgroup"}
+
+
+def page_kind(tree: HtmlElement) -> str | None:
+    """"forum" (a thread or Q&A page: JSON-LD QAPage / DiscussionForumPosting, or trafilatura's
+    thread detector), "product" (JSON-LD Product or og:type product), or None."""
+    types: set[str] = set()
+    for obj in json_ld_objects(tree):
+        value = obj.get("@type")
+        types.update(str(t).lower() for t in (value if isinstance(value, list) else [value]))
+    if types & _FORUM_TYPES:
+        return "forum"
+    if types & _PRODUCT_TYPES or (first_meta(tree, "og:type") or "").lower() in ("product", "og:product"):
+        return "product"
+    if _forum_thread_page is not None:
+        try:
+            if _forum_thread_page(tree):
+                return "forum"
+        except Exception:  # noqa: BLE001 - an internal helper of trafilatura: never let it fail a page
+            return None
+    return None
+
+
+def _trafilatura_text(tree: HtmlElement, url: str | None, fast: bool = False) -> list[str]:
+    try:
+        doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, fast=fast)
+    except Exception as exc:  # noqa: BLE001 - trafilatura fails on some odd markup
+        log.debug("trafilatura failed on %s: %s", url, exc)
         return []
-    return [a.strip() for a in value.split(";") if a.strip()]
+    return doc.text.split("\n") if doc is not None and doc.text else []
 
 
 def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tuple[Extracted, str]:
-    """Returns what was found and the name of the extractor that found the body."""
-    doc = _trafilatura(html, url)
-    paragraphs = doc.text.split("\n") if doc is not None and doc.text else []
-    extractor = "trafilatura"
+    """Returns what was found and the name of the extractor that found the body.
+
+    trafilatura (fast mode, on the parsed tree) runs first; the block classifier then decides, for
+    every text block of the page, whether it is main content, with trafilatura's choice as one of
+    its features. readability gets a turn when both find too little."""
+    loaded = _model() if USE_CLASSIFIER else None
+    paragraphs: list[str] = []
+    extractor = "blocks"
+    kind = page_kind(tree) if loaded is not None else None
+    if kind is not None:
+        # threads and product pages: trafilatura's forum handling beats the block classifier there
+        # (measured on the tuning part of WCXB dev); the classifier when trafilatura finds too little
+        paragraphs, extractor = _trafilatura_text(tree, url), "trafilatura"
+    if loaded is not None and sum(count_words(p) for p in paragraphs) < MIN_WORDS:
+        model, columns, needs_trafilatura = loaded
+        X, found, meta, _traf = block_features(tree, url, meta, with_trafilatura=needs_trafilatura)
+        if len(found):
+            proba = model.predict_proba(X[:, columns])
+            chosen = [b.text for b, p in zip(found, proba) if p >= model.threshold]
+            if sum(count_words(p) for p in chosen) > sum(count_words(p) for p in paragraphs):
+                paragraphs, extractor = chosen, "blocks"
     if sum(count_words(p) for p in paragraphs) < MIN_WORDS:
-        fallback = _readability_paragraphs(html)
-        if sum(count_words(p) for p in fallback) > sum(count_words(p) for p in paragraphs):
-            paragraphs, extractor = fallback, "readability"
-    title = (doc.title if doc is not None else None) or meta.title
+        # the classifier found (next to) nothing: trafilatura, then readability, get a turn
+        for name, find in (("trafilatura", lambda: _trafilatura_text(tree, url)),
+                           ("readability", lambda: _readability_paragraphs(html))):
+            fallback = find()
+            if sum(count_words(p) for p in fallback) > max(sum(count_words(p) for p in paragraphs), MIN_WORDS - 1):
+                paragraphs, extractor = fallback, name
+                break
+    title = _title(tree, meta)
     if APPLY_TEXT_RULES:
         paragraphs = filter_paragraphs(paragraphs, title)
     else:
@@ -82,13 +211,13 @@ def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tu
     extracted = Extracted(
         paragraphs=paragraphs,
         title=title,
-        description=meta.description or (doc.description if doc is not None else None),
-        authors=meta.authors or _split_authors(doc.author if doc is not None else None),
-        published=meta.published or (doc.date if doc is not None else None),
+        description=meta.description,
+        authors=meta.authors,
+        published=meta.published or _date(tree),
         modified=meta.modified,
-        section=meta.section or ((doc.categories or [None])[0] if doc is not None else None),
-        tags=meta.tags or ([t for tag in doc.tags for t in tag.split(",")] if doc is not None and doc.tags else []),
-        url=meta.url or (doc.url if doc is not None else None),
+        section=meta.section,
+        tags=meta.tags,
+        url=meta.url,
         language=meta.language,
     )
     return extracted, extractor

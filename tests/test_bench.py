@@ -85,6 +85,42 @@ def test_speed_runs(wcxb, tmp_path):
     assert ratios["speed_pages_per_s"] > 0 and ratios["rss_peak"] > 0
 
 
+def test_block_model_loads_and_scores_sanely():
+    """The shipped block classifier (cleaners/models/blocks.json) loads and separates an article
+    paragraph from a menu on a page written here."""
+    import lxml.html
+
+    from cleaners import blockmodel, blocks
+
+    model = blockmodel.load()
+    page = lxml.html.document_fromstring(
+        "<html><body><nav><ul>" + "".join(f"<li><a href='/{w}'>{w}</a></li>" for w in
+                                           ("Home", "World", "Business", "Sport", "Contact")) +
+        "</ul></nav><article><h1>Rain returns</h1>" + "".join(
+            f"<p>Paragraph {i}: forecasters said on Monday that the long dry spell in the region would "
+            f"end this week, with heavy rain expected across the valley and the coast.</p>" for i in range(4)) +
+        "</article><footer><a href='/privacy'>Privacy</a></footer></body></html>")
+    found = blocks.segment(page)
+    proba = model.predict_proba(blocks.features(found, None)[:, model.columns(blocks.feature_names())])
+    assert proba.shape == (len(found),) and ((proba >= 0) & (proba <= 1)).all()
+    scores = dict(zip((b.text for b in found), proba))
+    assert min(p for t, p in scores.items() if t.startswith("Paragraph")) >= model.threshold
+    assert scores["Business"] < model.threshold and scores["Privacy"] < model.threshold
+
+
+def test_train_blocks_runs_on_a_sample(wcxb, tmp_path):
+    pytest.importorskip("sklearn")  # training only (bench/train_blocks.py), not a run-time dependency
+    out = tmp_path / "blocks.json"
+    done = run("train_blocks.py", "--sample", "6", "--iterations", "5", "--wcxb", str(wcxb), "--out", str(out))
+    assert done.returncode == 0, done.stderr[-3000:]
+    from cleaners import blockmodel, blocks
+
+    model = blockmodel.load(str(out))
+    assert len(model.roots) == 5 and set(model.features) <= set(blocks.feature_names())
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert "held-out sites excluded" in report["trained_on"]
+
+
 # Generic text rules made stricter after the benchmark's per-rule log showed them dropping page
 # content (bench/quality.py, tuning part). Each case is one the log found.
 

@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""Trains the block classifier of the generic path (cleaners/blocks.py features, model in
+cleaners/models/blocks.json) on the TUNING part of the WCXB dev set only: the held-out sites
+(bench/quality.py's split, by registered domain) are never read.
+
+    .venv/bin/pip install scikit-learn   # training only; the package evaluates the model with numpy
+    .venv/bin/python bench/train_blocks.py --jobs 2
+
+Labels: a block is main content when at least half of its word trigrams (its words, for blocks
+of one or two words) occur in the page's ground-truth main_content. Sample weights: the block's
+share of its page's words, so every page counts alike (the benchmark averages F1 over pages).
+Model: sklearn HistGradientBoostingClassifier, fixed seed (deterministic), exported as plain
+JSON trees (cleaners/models/blocks.json) that cleaners/blockmodel.py evaluates with numpy.
+
+--cv K first reports K-fold cross-validation by site on the tuning part (page-level word F1 of
+the generic path with the fold's model against trafilatura), to choose the threshold.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import quality  # noqa: E402
+
+PROJECT = quality.PROJECT
+MODEL_PATH = PROJECT / "cleaners" / "models" / "blocks.json"
+CACHE = Path("/tmp/newsclean-blocks-cache.npz")
+
+_WCXB = None
+_GT = None
+
+
+def _init(wcxb, gt):
+    global _WCXB, _GT
+    _WCXB, _GT = wcxb, gt
+    logging.disable(logging.CRITICAL)
+
+
+def _trigrams(tokens):
+    return [" ".join(tokens[i:i + 3]) for i in range(len(tokens) - 2)]
+
+
+def page_rows(file_id: str):
+    """Features, labels and weights of one page's blocks, plus what the page-level scoring needs."""
+    from cleaners import core, generic
+    from cleaners.decode import decode
+
+    data = quality.read_page(_WCXB, file_id)
+    text, _ = decode(data, None)
+    tree = core._parse_html(text.lstrip("\ufeff"))
+    if isinstance(tree, Exception):
+        return None
+    X, blocks, _meta, traf_text = generic.block_features(tree, None)
+    ref = _GT[file_id]["main_content"]
+    ref_tokens = quality_tokenize(ref)
+    ref_tri = set(_trigrams(ref_tokens))
+    ref_key = " " + " ".join(ref_tokens) + " "
+    labels = np.zeros(len(blocks), dtype=np.float32)
+    nwords = np.zeros(len(blocks), dtype=np.float32)
+    for i, b in enumerate(blocks):
+        toks = quality_tokenize(b.text)
+        nwords[i] = len(toks)
+        if not toks:
+            continue
+        if len(toks) < 3:
+            labels[i] = float(" " + " ".join(toks) + " " in ref_key)
+        else:
+            tri = _trigrams(toks)
+            labels[i] = sum(t in ref_tri for t in tri) / len(tri)
+    return {"id": file_id, "X": X, "y": labels, "words": nwords, "texts": [b.text for b in blocks],
+            "traf": traf_text}
+
+
+def quality_tokenize(text):
+    import re
+
+    return re.findall(r"\w+", text.lower())
+
+
+def build(wcxb, gt, ids, jobs):
+    if jobs > 1:
+        import multiprocessing
+
+        with multiprocessing.Pool(jobs, initializer=_init, initargs=(wcxb, gt)) as pool:
+            rows = list(pool.imap(page_rows, ids, chunksize=4))
+    else:
+        _init(wcxb, gt)
+        rows = [page_rows(i) for i in ids]
+    return [r for r in rows if r is not None]
+
+
+def stack(rows):
+    X = np.concatenate([r["X"] for r in rows])
+    y = np.concatenate([r["y"] for r in rows]) >= 0.5
+    w = np.concatenate([r["words"] / max(r["words"].sum(), 1.0) for r in rows])
+    w = w + 1e-4  # empty-word blocks still count a little
+    return X, y, w
+
+
+def make_model(seed=0, iterations=100):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(max_iter=iterations, learning_rate=0.15, max_leaf_nodes=31,
+                                          min_samples_leaf=40, l2_regularization=1.0,
+                                          random_state=seed, early_stopping=False)
+
+
+def page_text(row, proba, threshold):
+    return "\n".join(t for t, p in zip(row["texts"], proba) if p >= threshold)
+
+
+def cross_validate(rows, gt, meta, k, keep, iterations):
+    sites = sorted({quality.site_of(meta.get(r["id"], {}).get("domain", r["id"])) for r in rows})
+    fold_of = {s: quality._stable_hash("cv:" + s) % k for s in sites}
+    probas = {}
+    for fold in range(k):
+        train = [r for r in rows if fold_of[quality.site_of(meta.get(r["id"], {}).get("domain", r["id"]))] != fold]
+        test = [r for r in rows if fold_of[quality.site_of(meta.get(r["id"], {}).get("domain", r["id"]))] == fold]
+        X, y, w = stack(train)
+        model = make_model(iterations=iterations).fit(X[:, keep], y, sample_weight=w)
+        for r in test:
+            probas[r["id"]] = model.predict_proba(r["X"][:, keep])[:, 1] if len(r["X"]) else np.zeros(0)
+        print(f"  fold {fold}: {len(train)} train pages, {len(test)} test pages", file=sys.stderr)
+    return probas
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--wcxb")
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--cv", type=int, default=0, help="K-fold CV by site on the tuning part first")
+    parser.add_argument("--out", default=str(MODEL_PATH))
+    parser.add_argument("--cache", action="store_true", help=f"reuse/write features in {CACHE}")
+    parser.add_argument("--sample", type=int, help="only N tuning pages (a quick check of the script)")
+    parser.add_argument("--threshold", type=float, default=0.4, help="probability from which a block is kept")
+    parser.add_argument("--iterations", type=int, default=100, help="boosting iterations")
+    parser.add_argument("--with-trafilatura", action="store_true",
+                        help="also use trafilatura's output as a feature (slower at run time)")
+    args = parser.parse_args(argv)
+    wcxb = quality.find_wcxb(args.wcxb)
+    evaluate = quality.load_evaluate(wcxb)
+    ids, gt, meta = quality.load_pages(wcxb, evaluate, None)
+    tuning = [i for i in ids if not quality.is_heldout(meta.get(i, {}).get("domain", i))]
+    if args.sample:
+        tuning = quality.sample_ids(tuning, args.sample)
+    print(f"{len(tuning)} tuning pages (held-out sites excluded: {len(ids) - len(tuning)} pages)", file=sys.stderr)
+    started = time.time()
+    import pickle
+
+    if args.cache and CACHE.exists() and not args.sample:
+        rows = pickle.loads(CACHE.read_bytes())
+    else:
+        rows = build(wcxb, gt, tuning, args.jobs)
+        if args.cache and not args.sample:
+            CACHE.write_bytes(pickle.dumps(rows))
+    print(f"features of {sum(len(r['X']) for r in rows)} blocks in {time.time() - started:.0f} s", file=sys.stderr)
+    from cleaners.blocks import feature_names
+
+    names = feature_names()
+    drop = () if args.with_trafilatura else ("in_traf", "traf_share")
+    keep = np.array([not n.startswith(drop) for n in names]) if drop else np.ones(len(names), dtype=bool)
+    kept_names = [n for n, k in zip(names, keep) if k]
+    if args.cv:
+        probas = cross_validate(rows, gt, meta, args.cv, keep, args.iterations)
+        for threshold in (0.3, 0.4, 0.5, 0.6):
+            f1s = [evaluate.word_f1(page_text(r, probas[r["id"]], threshold), gt[r["id"]]["main_content"])[2]
+                   for r in rows]
+            print(f"  CV threshold {threshold}: F1 {np.mean(f1s):.4f}")
+        f1t = [evaluate.word_f1(r["traf"], gt[r["id"]]["main_content"])[2] for r in rows]
+        print(f"  trafilatura (fast, in-path) F1 {np.mean(f1t):.4f}")
+    X, y, w = stack(rows)
+    model = make_model(iterations=args.iterations).fit(X[:, keep], y, sample_weight=w)
+    from cleaners import blockmodel
+
+    blockmodel.export(model, Path(args.out), feature_names=kept_names, threshold=args.threshold,
+                      extra={"trained_on": f"WCXB dev, tuning part only ({len(rows)} pages, "
+                                           f"{len(y)} blocks; held-out sites excluded)",
+                             "training": "bench/train_blocks.py " + " ".join(argv if argv is not None else sys.argv[1:])})
+    print(f"wrote {args.out} ({Path(args.out).stat().st_size / 1024:.0f} KB)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""The block classifier's model: gradient-boosted trees stored as plain JSON (no pickle), evaluated
+with numpy. Trained by bench/train_blocks.py (sklearn HistGradientBoostingClassifier), shipped
+as cleaners/models/blocks.json, loaded once on first use."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "blocks.json"
+
+
+class TreeModel:
+    """A sum of binary decision trees (x[feature] <= threshold goes left), then a sigmoid.
+
+    All trees' nodes live in flat arrays; a leaf points to itself, so every row of every tree can
+    step down in lockstep for max_depth steps."""
+
+    def __init__(self, spec: dict):
+        self.features: list[str] = spec["features"]
+        self.baseline = float(spec["baseline"])
+        self.max_depth = int(spec["max_depth"])
+        self.threshold = float(spec.get("threshold", 0.5))
+        self.feature = np.asarray(spec["feature"], dtype=np.intp)
+        self.split = np.asarray(spec["split"], dtype=np.float64)
+        self.left = np.asarray(spec["left"], dtype=np.intp)
+        self.right = np.asarray(spec["right"], dtype=np.intp)
+        self.value = np.asarray(spec["value"], dtype=np.float64)
+        self.roots = np.asarray(spec["roots"], dtype=np.intp)
+
+    def columns(self, names: list[str]) -> np.ndarray:
+        """Where the model's features sit among `names` (the full feature list of blocks.py);
+        a model may use a subset. KeyError when a feature is missing."""
+        index = {name: i for i, name in enumerate(names)}
+        return np.asarray([index[name] for name in self.features], dtype=np.intp)
+
+    def raw(self, X: np.ndarray) -> np.ndarray:
+        n = X.shape[0]
+        if n == 0:
+            return np.zeros(0)
+        X = np.asarray(X, dtype=np.float64)
+        idx = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
+        rows = np.arange(n)[:, None] * X.shape[1]
+        flat = X.ravel()
+        for _ in range(self.max_depth):
+            go_left = flat[rows + self.feature[idx]] <= self.split[idx]
+            idx = np.where(go_left, self.left[idx], self.right[idx])
+        return self.baseline + self.value[idx].sum(axis=1)
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Probability of the positive class, one per row."""
+        return 1.0 / (1.0 + np.exp(-self.raw(X)))
+
+
+@lru_cache(maxsize=None)
+def load(path: str | None = None) -> TreeModel:
+    with open(path or MODEL_PATH, encoding="utf-8") as fh:
+        return TreeModel(json.load(fh))
+
+
+def export(model, path: Path, feature_names: list[str] | None = None, threshold: float = 0.5,
+           extra: dict | None = None) -> dict:
+    """Writes a fitted sklearn HistGradientBoostingClassifier (binary, numeric features, no
+    missing values) as JSON trees."""
+    from .blocks import feature_names as names
+
+    feature, split, left, right, value, roots = [], [], [], [], [], []
+    max_depth = 0
+    for iteration in model._predictors:
+        (predictor,) = iteration
+        nodes = predictor.nodes
+        offset = len(feature)
+        roots.append(offset)
+        for i, node in enumerate(nodes):
+            if node["is_leaf"]:
+                feature.append(0)
+                split.append(0.0)
+                left.append(offset + i)
+                right.append(offset + i)
+                value.append(round(float(node["value"]), 6))
+            else:
+                feature.append(int(node["feature_idx"]))
+                split.append(float(node["num_threshold"]))
+                left.append(offset + int(node["left"]))
+                right.append(offset + int(node["right"]))
+                value.append(0.0)
+            max_depth = max(max_depth, int(node["depth"]))
+    spec = {"format": "newsclean-trees-1", "features": feature_names or names(),
+            "baseline": float(np.ravel(model._baseline_prediction)[0]), "max_depth": max_depth,
+            "threshold": threshold, "roots": roots, "feature": feature, "split": split, "left": left,
+            "right": right, "value": value, **(extra or {})}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(spec, separators=(",", ":")) + "\n", encoding="utf-8")
+    load.cache_clear()
+    return spec

@@ -1,0 +1,392 @@
+"""Text blocks of a page and their features, for the learned block classifier of the generic path.
+
+A block is a block-level element (p, div, li, td, h2, …) with the text that belongs to it
+directly: its own text and that of its inline children (a, span, b, …), not that of nested
+blocks, which are blocks of their own. Every block gets a fixed-length vector of DOM features
+(text length, link density, tag, depth, class and id tokens of the element and its ancestors,
+position, punctuation, neighbours, whether trafilatura kept its text, …); the classifier in
+cleaners/models/ (trained by bench/train_blocks.py) turns them into a probability that the
+block is main content.
+
+The walk reads the tree and never changes it.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "h1", "h2", "h3",
+    "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "td", "th", "tr", "table", "tbody", "thead",
+    "tfoot", "caption", "blockquote", "pre", "figure", "figcaption", "form", "address", "details",
+    "summary", "fieldset", "legend", "body", "center", "hgroup", "menu", "dialog"})
+SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "object",
+                       "canvas", "select", "option", "math", "video", "audio", "map"})
+# the block's own tag, one-hot (anything else -> "other")
+OWN_TAGS = ["p", "div", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "span_like",
+            "blockquote", "pre", "figcaption", "section", "article", "header", "footer", "nav", "aside",
+            "form", "summary", "address"]
+_OWN_INDEX = {t: i for i, t in enumerate(OWN_TAGS)}
+# ancestor tags that say something about a block
+ANC_TAGS = ["nav", "header", "footer", "aside", "form", "article", "main", "li", "table", "ul", "ol",
+            "blockquote", "figure", "dl", "h1", "details", "menu", "dialog", "pre", "button"]
+_ANC_BIT = {t: 1 << i for i, t in enumerate(ANC_TAGS)}
+# class / id keywords (substrings of the lower-cased class and id attributes)
+KEYWORDS = ["comment", "nav", "menu", "footer", "header", "sidebar", "share", "social", "related",
+            "promo", "breadcrumb", "content", "article", "post", "body", "entry", "main", "text",
+            "story", "product", "price", "descr", "review", "title", "meta", "author", "date", "tag",
+            "widget", "cookie", "consent", "newsletter", "subscri", "banner", "modal", "popup", "hidden",
+            "copyright", "reply", "message", "thread", "question", "answer", "card", "item", "list",
+            "grid", "tile", "caption", "button", "btn", "login", "signup", "search", "recommend",
+            "trending", "popular", "more", "foot", "top", "bottom", "widget", "toc", "crumb", "pagin",
+            "rating", "spec", "detail", "feature", "faq", "testimonial", "plan", "pricing", "hero",
+            "section", "container", "wrap", "col", "row", "user", "avatar", "sign", "byline", "lead",
+            "summary", "intro", "headline", "heading", "teaser", "ad", "ads", "advert", "sponsor", "skip",
+            "sr-only", "visually-hidden", "icon", "logo", "brand", "cart", "checkout", "filter", "sort",
+            "tab", "accordion", "code", "highlight", "doc", "markdown", "prose", "rich", "wysiwyg", "quote"]
+KEYWORDS = list(dict.fromkeys(KEYWORDS))
+_KW_BIT = {k: 1 << i for i, k in enumerate(KEYWORDS)}
+_SHORT_KW = {"ad", "ads", "col", "row", "tab", "top", "tag", "btn", "doc", "toc", "faq", "nav", "rich"}
+_KW_RE = re.compile("|".join(sorted((re.escape(k) for k in KEYWORDS if k not in _SHORT_KW),
+                                    key=len, reverse=True)))
+_TOKEN_RE = re.compile(r"[a-z]+")
+_WORD_RE = re.compile(r"\w+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+_MAX_DEPTH = 300
+
+
+_BITS_CACHE: dict[str, int] = {}
+
+
+def _class_bits(el) -> int:
+    cls, ident = el.get("class"), el.get("id")
+    if not cls and not ident:
+        return 0
+    value = f"{cls or ''} {ident or ''}"
+    bits = _BITS_CACHE.get(value)
+    if bits is not None:
+        return bits
+    lowered = value.lower()
+    bits = 0
+    for match in _KW_RE.findall(lowered):
+        bits |= _KW_BIT[match]
+    for token in _TOKEN_RE.findall(lowered):
+        if token in _SHORT_KW:
+            bits |= _KW_BIT[token]
+    if len(_BITS_CACHE) > 100_000:
+        _BITS_CACHE.clear()
+    _BITS_CACHE[value] = bits
+    return bits
+
+
+class Block:
+    __slots__ = ("el", "tag", "depth", "own_bits", "anc_bits", "anc_tags", "parts", "link_chars",
+                 "hidden", "index", "text", "parent")
+
+    def __init__(self, el, tag, depth, own_bits, anc_bits, anc_tags, hidden, index, parent):
+        self.el, self.tag, self.depth = el, tag, depth
+        self.own_bits, self.anc_bits, self.anc_tags = own_bits, anc_bits, anc_tags
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.hidden = hidden
+        self.index = index
+        self.text = ""
+        self.parent = parent
+
+
+def segment(tree) -> list[Block]:
+    """The text blocks of the page in document order (blocks without text left out)."""
+    body = tree.find("body")
+    if body is None:
+        body = tree
+    blocks: list[Block] = []
+    root = Block(body, "body", 0, _class_bits(body), 0, 0, False, 0, None)
+    blocks.append(root)
+
+    def walk(el, cur: Block, depth: int, anc_bits: int, anc_tags: int, in_link: bool, hidden: bool):
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str):  # comment, processing instruction
+                if child.tail:
+                    cur.parts.append(child.tail)
+                    if in_link:
+                        cur.link_chars += len(child.tail)
+                continue
+            tag = tag.lower()
+            if tag in SKIP_TAGS:
+                if child.tail:
+                    cur.parts.append(child.tail)
+                    if in_link:
+                        cur.link_chars += len(child.tail)
+                continue
+            child_hidden = hidden or child.get("hidden") is not None or child.get("aria-hidden") == "true"
+            style = child.get("style")
+            if style and not child_hidden and _HIDDEN_STYLE.search(style):
+                child_hidden = True
+            bits = _class_bits(child)
+            child_link = in_link or tag == "a"
+            if tag in BLOCK_TAGS:
+                block = Block(child, tag, depth + 1, bits, anc_bits | cur.own_bits, anc_tags, child_hidden,
+                              len(blocks), cur)
+                blocks.append(block)
+                target = block
+            else:
+                target = cur
+                if tag in ("br", "hr", "img", "input"):
+                    target.parts.append(" ")
+            if child.text:
+                target.parts.append(child.text)
+                if child_link:
+                    target.link_chars += len(child.text)
+            if not len(child):
+                pass
+            elif depth < _MAX_DEPTH:
+                walk(child, target, depth + 1, anc_bits | cur.own_bits | (bits if target is cur else 0),
+                     anc_tags | _ANC_BIT.get(tag, 0), child_link, child_hidden)
+            elif len(child):
+                text = " ".join(t for c in child for t in [c.text_content()] if t)
+                target.parts.append(" " + text)
+            if tag in BLOCK_TAGS:
+                cur.parts.append(" ")  # the parent's text before and after a nested block stays apart
+            if child.tail:
+                cur.parts.append(child.tail)
+                if in_link:
+                    cur.link_chars += len(child.tail)
+
+    if body.text:
+        root.parts.append(body.text)
+    walk(body, root, 0, 0, 0, False, False)
+    out = Blocks()
+    for block in blocks:
+        text = " ".join("".join(block.parts).split())
+        if text:
+            block.text = text
+            out.append(block)
+    out.parents = [b.parent.index if b.parent is not None else -1 for b in blocks]
+    return out
+
+
+class Blocks(list):
+    """segment()'s result: the blocks with text, in page order; .parents holds the parent index
+    of every block element of the page (with or without text; Block.index points into it)."""
+    parents: list[int]
+
+
+_PUNCT = re.compile(r"[.,;:!?]")
+_DIGIT = re.compile(r"\d")
+_UPPER = re.compile(r"[A-Z]")
+_SENT_END = ('.', '!', '?', '"', '”', '»', '…', ':')
+
+
+def feature_names() -> list[str]:
+    names = ["log_chars", "log_words", "link_density", "depth", "rel_pos", "rel_char_pos", "punct_ratio",
+             "digit_ratio", "upper_ratio", "ends_sentence", "mean_word_len", "n_commas", "n_sentences",
+             "hidden", "in_traf", "in_traf_prev", "in_traf_next", "in_traf_window", "traf_share_page",
+             "prev_link_density", "next_link_density", "prev_log_words", "next_log_words",
+             "window_link_density", "window_log_words", "page_log_blocks", "page_log_words",
+             "page_link_share", "parent_log_words", "parent_link_density", "siblings_same_tag",
+             "is_title", "in_ld_body", "starts_bullet", "has_pipe_or_slash"]
+    names += [f"own:{t}" for t in OWN_TAGS] + ["own:other"]
+    names += [f"anc:{t}" for t in ANC_TAGS]
+    names += [f"kw_own:{k}" for k in KEYWORDS] + [f"kw_anc:{k}" for k in KEYWORDS]
+    names += ["sub_log_words_parent", "sub_link_density_parent", "sub_log_words_gparent",
+              "sub_link_density_gparent", "good_share_parent", "good_share_gparent", "in_best",
+              "best_ratio_parent", "best_ratio_gparent", "page_good_share"]
+    return names
+
+
+def _container_features(blocks: list[Block], words: np.ndarray, links: np.ndarray) -> np.ndarray:
+    """Readability-style container scores: the words, link density and "good" words (sentence-
+    long, few links) of the parent's and grandparent's subtrees, and whether the block lies in
+    the container with the most good text (a parent counts its good words fully, a grandparent
+    half)."""
+    n = len(blocks)
+    out = np.zeros((n, 10), dtype=np.float32)
+    parents = getattr(blocks, "parents", None)
+    if parents is None:  # a plain list of blocks: the elements' parents are all there is
+        parents = [-1] * (max(b.index for b in blocks) + 1)
+        for b in blocks:
+            if b.parent is not None:
+                parents[b.index] = b.parent.index
+    n_all = len(parents)
+    sub_w = [0.0] * n_all
+    sub_l = [0.0] * n_all
+    good = [0.0] * n_all
+    score = [0.0] * n_all
+    scored = [False] * n_all
+    total_good = 0.0
+    first_parent = -1
+    for i, b in enumerate(blocks):
+        w = float(words[i])
+        g = w if (w >= 8 and links[i] < 0.3) else 0.0
+        k = b.index
+        sub_w[k] = w
+        sub_l[k] = w * float(links[i])
+        good[k] = g
+        total_good += g
+        p = parents[k]
+        if p >= 0:
+            if first_parent < 0:
+                first_parent = p
+            score[p] += g
+            scored[p] = True
+            gp = parents[p]
+            if gp >= 0:
+                score[gp] += g / 2
+                scored[gp] = True
+    for k in range(n_all - 1, 0, -1):  # children come after their parents: sum subtrees bottom-up
+        p = parents[k]
+        if p >= 0:
+            sub_w[p] += sub_w[k]
+            sub_l[p] += sub_l[k]
+            good[p] += good[k]
+    for i, b in enumerate(blocks):  # a block's subtree figures leave out its own text
+        k = b.index
+        w = float(words[i])
+        sub_w[k] -= w
+        sub_l[k] -= w * float(links[i])
+        good[k] -= w if (w >= 8 and links[i] < 0.3) else 0.0
+    best, best_score = -1, 0.0
+    for k in range(n_all):
+        if scored[k] and score[k] > best_score:
+            best, best_score = k, score[k]
+    if best < 0:
+        best = first_parent
+    best_score = max(best_score, 1.0)
+    in_best = [False] * n_all
+    if best >= 0:
+        in_best[best] = True
+        for k in range(best + 1, n_all):
+            p = parents[k]
+            if p >= 0 and in_best[p]:
+                in_best[k] = True
+    tg = max(total_good, 1.0)
+    for i, b in enumerate(blocks):
+        row = out[i]
+        p = parents[b.index]
+        if p >= 0:
+            row[0] = math.log1p(sub_w[p])
+            row[1] = sub_l[p] / max(sub_w[p], 1.0)
+            row[4] = good[p] / tg
+            row[7] = score[p] / best_score
+            g2 = parents[p]
+            if g2 >= 0:
+                row[2] = math.log1p(sub_w[g2])
+                row[3] = sub_l[g2] / max(sub_w[g2], 1.0)
+                row[5] = good[g2] / tg
+                row[8] = score[g2] / best_score
+        row[6] = in_best[b.index]
+    out[:, 9] = total_good / max(float(words.sum()), 1.0)
+    return out
+
+
+N_FEATURES = len(feature_names())
+_N_BASE = 35
+
+
+def _unpack(values: list[int], width: int) -> np.ndarray:
+    """Bit masks (Python ints) as a (len(values), width) 0/1 matrix."""
+    nbytes = (width + 7) // 8
+    raw = np.frombuffer(b"".join(v.to_bytes(nbytes, "little") for v in values), dtype=np.uint8)
+    return np.unpackbits(raw.reshape(len(values), nbytes), axis=1, bitorder="little")[:, :width]
+
+
+def _window(a: np.ndarray) -> np.ndarray:
+    """Mean over the block and its two neighbours on each side."""
+    return np.convolve(np.pad(a, 2), np.full(5, 0.2, dtype=np.float32), mode="valid")
+
+
+def _norm_tokens(text: str) -> list[str]:
+    return _WORD_RE.findall(text.lower())
+
+
+def features(blocks: list[Block], traf_text: str | None = "", title: str | None = None,
+             ld_body: str | None = None) -> np.ndarray:
+    """A (len(blocks), N_FEATURES) float32 matrix."""
+    n = len(blocks)
+    X = np.zeros((n, N_FEATURES), dtype=np.float32)
+    if not n:
+        return X
+    traf_key = " " + " ".join(_norm_tokens(traf_text)) + " " if traf_text else ""
+    ld_key = " " + " ".join(_norm_tokens(ld_body)) + " " if ld_body else ""
+    title_key = " ".join(_norm_tokens(title)) if title else ""
+    words = np.zeros(n, dtype=np.float32)
+    chars = np.zeros(n, dtype=np.float32)
+    links = np.zeros(n, dtype=np.float32)
+    in_traf = np.zeros(n, dtype=np.float32)
+    tag_counts: dict[tuple, int] = {}
+    for i, b in enumerate(blocks):
+        key = (id(b.parent), b.tag)
+        tag_counts[key] = tag_counts.get(key, 0) + 1
+    own_index = {id(b): i for i, b in enumerate(blocks)}
+    total_chars = 0.0
+    cum_chars = np.zeros(n, dtype=np.float32)
+    for i, b in enumerate(blocks):
+        text = b.text
+        toks = _norm_tokens(text)
+        nw = len(toks)
+        nc = len(text)
+        cum_chars[i] = total_chars
+        total_chars += nc
+        words[i], chars[i] = nw, nc
+        links[i] = min(1.0, b.link_chars / nc) if nc else 0.0
+        row = X[i]
+        row[0] = math.log1p(nc)
+        row[1] = math.log1p(nw)
+        row[2] = links[i]
+        row[3] = b.depth
+        row[6] = len(_PUNCT.findall(text)) / nc
+        row[7] = len(_DIGIT.findall(text)) / nc
+        row[8] = len(_UPPER.findall(text)) / nc
+        row[9] = text.endswith(_SENT_END)
+        row[10] = (sum(len(t) for t in toks) / nw) if nw else 0.0
+        row[11] = text.count(",")
+        row[12] = text.count(". ") + text.count("? ") + text.count("! ")
+        row[13] = b.hidden
+        if toks:
+            key = " " + " ".join(toks) + " "
+            if traf_key and key in traf_key:
+                in_traf[i] = 1.0
+            if ld_key and key in ld_key:
+                row[32] = 1.0
+            if title_key and " ".join(toks) == title_key:
+                row[31] = 1.0
+        row[30] = tag_counts.get((id(b.parent), b.tag), 0)
+        row[33] = text[:1] in "-•*·–—►▸›»"
+        row[34] = text.count("|") + text.count(" / ")
+        row[_N_BASE + _OWN_INDEX.get(b.tag, len(OWN_TAGS))] = 1.0
+    base = _N_BASE + len(OWN_TAGS) + 1
+    X[:, base:base + len(ANC_TAGS)] = _unpack([b.anc_tags for b in blocks], len(ANC_TAGS))
+    base += len(ANC_TAGS)
+    X[:, base:base + len(KEYWORDS)] = _unpack([b.own_bits for b in blocks], len(KEYWORDS))
+    base += len(KEYWORDS)
+    X[:, base:base + len(KEYWORDS)] = _unpack([b.anc_bits for b in blocks], len(KEYWORDS))
+    X[:, 4] = np.arange(n, dtype=np.float32) / max(n - 1, 1)
+    X[:, 5] = cum_chars / max(total_chars, 1.0)
+    X[:, 14] = in_traf
+    prev = np.concatenate([[0.0], in_traf[:-1]])
+    nxt = np.concatenate([in_traf[1:], [0.0]])
+    X[:, 15], X[:, 16] = prev, nxt
+    X[:, 17] = _window(in_traf)
+    total_words = float(words.sum())
+    X[:, 18] = float((words * in_traf).sum()) / max(total_words, 1.0)
+    X[:, 19] = np.concatenate([[0.0], links[:-1]])
+    X[:, 20] = np.concatenate([links[1:], [0.0]])
+    lw = np.log1p(words)
+    X[:, 21] = np.concatenate([[0.0], lw[:-1]])
+    X[:, 22] = np.concatenate([lw[1:], [0.0]])
+    link_words = links * words
+    X[:, 23] = _window(link_words) / np.maximum(_window(words), 1e-6)
+    X[:, 24] = _window(lw)
+    X[:, 25] = math.log1p(n)
+    X[:, 26] = math.log1p(total_words)
+    X[:, 27] = float(link_words.sum()) / max(total_words, 1.0)
+    for i, b in enumerate(blocks):
+        p = own_index.get(id(b.parent)) if b.parent is not None else None
+        if p is not None:
+            X[i, 28] = lw[p]
+            X[i, 29] = links[p]
+    X[:, -10:] = _container_features(blocks, words, links)
+    return X

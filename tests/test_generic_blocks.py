@@ -1,0 +1,151 @@
+"""The generic path's block segmentation, features, tree model and the shipped block classifier,
+on small pages written here."""
+from __future__ import annotations
+
+import json
+
+import lxml.html
+import numpy as np
+import pytest
+
+import cleaners
+from cleaners import blockmodel, blocks, generic
+from cleaners.htmlmeta import page_meta
+
+PARAGRAPHS = [
+    "The city council voted on Tuesday to extend the tram line to the northern suburbs, a project "
+    "that has been debated for more than a decade and is expected to cost 240 million euros.",
+    "Supporters say the extension will cut commuting times in half for about 30,000 residents, "
+    "while opponents argue that the money would be better spent on buses and cycling lanes.",
+    "Construction is due to start next spring, the mayor said, and the first trams should run "
+    "on the new section by the end of 2029 if the national government confirms its share.",
+    "The council also approved a plan to plant 5,000 trees along the route, which residents had "
+    "asked for during the public consultation held last year in the affected neighbourhoods.",
+]
+
+ARTICLE_PAGE = f"""<!DOCTYPE html>
+<html lang="en"><head><title>Council backs tram extension | Daily Courier</title>
+<meta property="og:site_name" content="Daily Courier">
+<script>var tracking = "do not keep this";</script></head>
+<body>
+<header class="site-header"><nav class="main-nav"><ul>
+  <li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li>
+  <li><a href="/culture">Culture</a></li><li><a href="/weather">Weather</a></li></ul></nav></header>
+<main><article class="article-body">
+  <h1>Council backs tram extension</h1>
+  <p class="byline">By Jane Doe</p>
+  {''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}
+</article>
+<aside class="related-stories"><h2>Related stories</h2><ul>
+  <li><a href="/a">Bus fares to rise in January</a></li>
+  <li><a href="/b">New cycling lanes open downtown</a></li>
+  <li><a href="/c">Mayor announces budget review</a></li></ul></aside></main>
+<footer class="site-footer"><p>© 2026 Daily Courier. All rights reserved.</p>
+  <a href="/privacy">Privacy policy</a> <a href="/terms">Terms of use</a></footer>
+</body></html>"""
+
+
+def tree_of(html: str):
+    return lxml.html.document_fromstring(html)
+
+
+def test_segment_gives_each_block_its_own_text():
+    found = blocks.segment(tree_of(
+        '<html><body><div class="post">Intro <b>bold</b> text<p>First <a href="#">link</a> para.</p>'
+        'tail of div</div><script>skip()</script><ul><li>one</li><li>two</li></ul></body></html>'))
+    texts = [b.text for b in found]
+    assert texts == ["Intro bold text tail of div", "First link para.", "one", "two"]
+    para = found[1]
+    assert para.tag == "p" and para.link_chars == len("link")
+    assert all("skip" not in t for t in texts)
+    assert found[0].own_bits  # class="post" is a keyword
+
+
+def test_segment_marks_hidden_blocks_and_ancestors():
+    found = blocks.segment(tree_of(
+        '<html><body><nav><p>Menu entry</p></nav><div style="display: none"><p>Hidden</p></div>'
+        '<div hidden><p>Also hidden</p></div><p>Shown</p></body></html>'))
+    by_text = {b.text: b for b in found}
+    assert by_text["Hidden"].hidden and by_text["Also hidden"].hidden and not by_text["Shown"].hidden
+    assert by_text["Menu entry"].anc_tags & (1 << blocks.ANC_TAGS.index("nav"))
+
+
+def test_segment_survives_very_deep_nesting():
+    html = "<html><body>" + "<div><span>" * 120 + "deep text" + "</span></div>" * 120 + "</body></html>"
+    found = blocks.segment(tree_of(html))
+    assert any("deep text" in b.text for b in found)
+
+
+def test_features_shape_and_trafilatura_overlap():
+    found = blocks.segment(tree_of(ARTICLE_PAGE))
+    X = blocks.features(found, traf_text=PARAGRAPHS[0] + "\n" + PARAGRAPHS[1], title="Council backs tram extension")
+    names = blocks.feature_names()
+    assert X.shape == (len(found), len(names)) == (len(found), blocks.N_FEATURES)
+    assert np.isfinite(X).all()
+    in_traf = X[:, names.index("in_traf")]
+    texts = [b.text for b in found]
+    assert in_traf[texts.index(PARAGRAPHS[0])] == 1.0 and in_traf[texts.index(PARAGRAPHS[3])] == 0.0
+    assert X[texts.index("Council backs tram extension"), names.index("is_title")] == 1.0
+    home = texts.index("Home")
+    assert X[home, names.index("link_density")] == 1.0 and X[home, names.index("anc:nav")] == 1.0
+
+
+def test_tree_model_evaluates_a_hand_written_tree(tmp_path):
+    # one tree: x0 <= 0.5 -> leaf -2 ; else (x1 <= 3 -> leaf 1 ; else leaf 3)
+    spec = {"features": ["a", "b"], "baseline": 0.5, "max_depth": 2, "threshold": 0.5, "roots": [0],
+            "feature": [0, 0, 1, 0, 0], "split": [0.5, 0, 3.0, 0, 0], "left": [1, 1, 3, 3, 4],
+            "right": [2, 1, 4, 3, 4], "value": [0, -2.0, 0, 1.0, 3.0]}
+    model = blockmodel.TreeModel(spec)
+    X = np.array([[0.0, 9.0], [1.0, 2.0], [1.0, 5.0]])
+    assert np.allclose(model.raw(X), [-1.5, 1.5, 3.5])
+    assert np.allclose(model.predict_proba(X), 1 / (1 + np.exp(-np.array([-1.5, 1.5, 3.5]))))
+    assert model.raw(np.zeros((0, 2))).shape == (0,)
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(spec))
+    assert np.allclose(blockmodel.load(str(path)).raw(X), model.raw(X))
+
+
+def test_export_matches_sklearn(tmp_path):
+    ensemble = pytest.importorskip("sklearn.ensemble")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(600, 4)).astype(np.float32)
+    y = (X[:, 0] + 0.5 * X[:, 1] * X[:, 2] > 0)
+    fitted = ensemble.HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(X, y)
+    blockmodel.export(fitted, tmp_path / "m.json", feature_names=list("abcd"))
+    ours = blockmodel.load(str(tmp_path / "m.json")).predict_proba(X)
+    assert np.allclose(ours, fitted.predict_proba(X)[:, 1], atol=1e-6)
+
+
+def test_shipped_model_loads_and_matches_the_features():
+    model = blockmodel.load()
+    assert set(model.features) <= set(blocks.feature_names())
+    assert len(model.columns(blocks.feature_names())) == len(model.features)
+    assert 0.0 < model.threshold < 1.0
+    assert blockmodel.MODEL_PATH.stat().st_size < 3 * 2**20
+    # sane output on a real page: probabilities in [0, 1], the article paragraphs above the
+    # threshold, the menu below it
+    found = blocks.segment(tree_of(ARTICLE_PAGE))
+    proba = model.predict_proba(blocks.features(found, None)[:, model.columns(blocks.feature_names())])
+    assert ((proba >= 0) & (proba <= 1)).all()
+    by_text = dict(zip((b.text for b in found), proba))
+    assert all(by_text[p] >= model.threshold for p in PARAGRAPHS)
+    assert by_text["Home"] < model.threshold and by_text["Sport"] < model.threshold
+
+
+def test_classifier_keeps_the_article_and_drops_the_chrome():
+    article = cleaners.clean(ARTICLE_PAGE.encode(), url="https://courier.example/news/tram", kind="html")
+    assert article.status == "ok" and article.extractor == "blocks"
+    for paragraph in PARAGRAPHS:
+        assert paragraph in article.text
+    for chrome in ("Sport", "Culture", "Privacy policy", "Bus fares to rise", "do not keep this"):
+        assert chrome not in article.text
+    assert article.title == "Council backs tram extension"
+
+
+def test_title_without_site_suffix():
+    meta = page_meta(tree_of("<html><head><title>Tram line approved - Daily Courier</title></head>"
+                             "<body><p>x</p></body></html>"))
+    assert generic._title(tree_of("<html><body><p>x</p></body></html>"), meta) == "Tram line approved"
+    meta = page_meta(tree_of("<html><head><title>Why trams: a long history of city transport</title>"
+                             "</head><body></body></html>"))
+    assert generic._title(tree_of("<html><body></body></html>"), meta) == "Why trams: a long history of city transport"
