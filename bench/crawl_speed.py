@@ -48,7 +48,7 @@ for _p in (str(PROJECT), str(HERE)):
     if _p not in sys.path:
         sys.path.insert(0, _p)
 
-from synthetic_site import (EXPECTED_STATUS, GENERIC_DOMAIN, OK, SITES, SyntheticServer,  # noqa: E402
+from synthetic_site import (GENERIC_DOMAIN, OK, SITES, SyntheticServer,  # noqa: E402
                             SyntheticSite, kind_of)
 
 MB = 2**20

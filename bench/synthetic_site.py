@@ -38,9 +38,12 @@ import sys
 import threading
 import time
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project, when run from a checkout
+from crawler.demo.server import LocalHTTPServer  # noqa: E402
 
 GENERIC_DOMAIN = "news.example.org"
 RT_DOMAIN = "www.rt.com"
@@ -463,19 +466,12 @@ class _Handler(BaseHTTPRequestHandler):
         owner.record(what, len(body), index)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128  # the crawler opens CONCURRENT_REQUESTS connections at once
-
-
-class SyntheticServer:
+class SyntheticServer(LocalHTTPServer):
     """Serves a SyntheticSite on http://127.0.0.1:<free port> in a background thread, counting what
     it serves: responses by kind, bytes, and which articles were served at least once."""
 
     def __init__(self, site: SyntheticSite, *, port: int = 0):
         self.site = site
-        self.httpd = _Server(("127.0.0.1", port), _Handler)
-        self.httpd.owner = self
         self._lock = threading.Lock()
         self.counts: dict[str, int] = {}
         self.bytes: dict[str, int] = {}
@@ -484,11 +480,7 @@ class SyntheticServer:
         self.started = time.monotonic()
         self.first_article_at: float | None = None
         self.last_article_at: float | None = None
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        super().__init__(_Handler, port=port)
 
     def record(self, what: str, size: int, index: int | None) -> None:
         now = time.monotonic()
@@ -507,21 +499,6 @@ class SyntheticServer:
         with self._lock:
             return {"articles_served": self.articles_served, "counts": dict(self.counts),
                     "bytes": dict(self.bytes)}
-
-    def start(self) -> "SyntheticServer":
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="synthetic-site", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
 
 
 def main(argv=None) -> int:

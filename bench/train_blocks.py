@@ -18,11 +18,9 @@ the generic path with the fold's model against trafilatura), to choose the thres
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np

@@ -73,17 +73,23 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
 
-class MirrorServer:
-    """Serves one folder on http://127.0.0.1:<port> in a background thread."""
+class LocalHTTPServer:
+    """A threaded HTTP server on 127.0.0.1 (a free port by default) run in a background thread;
+    a context manager. Subclasses pass their handler; the handler reaches them as server.owner."""
 
-    def __init__(self, root: str | Path, *, port: int = 0, delay: float = 0.0, routes=None):
-        self.root = Path(root).resolve()
-        self.delay = delay
-        self.routes = dict(routes or {})
-        self.requests: list[str] = []
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
+    request_queue_size = 128  # a crawl opens CONCURRENT_REQUESTS connections at once
+
+    def __init__(self, handler, *, port: int = 0):
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler, bind_and_activate=False)
+        self.httpd.request_queue_size = self.request_queue_size
         self.httpd.daemon_threads = True
         self.httpd.owner = self
+        try:
+            self.httpd.server_bind()
+            self.httpd.server_activate()
+        except OSError:
+            self.httpd.server_close()
+            raise
         self._thread: threading.Thread | None = None
 
     @property
@@ -94,20 +100,8 @@ class MirrorServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def resolve(self, path: str) -> Path | None:
-        rel = path.lstrip("/")
-        if not rel or rel.endswith("/"):
-            candidates = [rel + "index.html", rel + "index.xml"]
-        else:
-            candidates = [rel, rel + "/index.html", rel + "/index.xml", rel + ".html"]
-        for candidate in candidates:
-            file = (self.root / candidate).resolve()
-            if self.root in file.parents and file.is_file():
-                return file
-        return None
-
-    def start(self) -> "MirrorServer":
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name=f"mirror-{self.port}", daemon=True)
+    def start(self):
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name=f"http-{self.port}", daemon=True)
         self._thread.start()
         return self
 
@@ -120,6 +114,29 @@ class MirrorServer:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class MirrorServer(LocalHTTPServer):
+    """Serves one folder on http://127.0.0.1:<port> in a background thread."""
+
+    def __init__(self, root: str | Path, *, port: int = 0, delay: float = 0.0, routes=None):
+        self.root = Path(root).resolve()
+        self.delay = delay
+        self.routes = dict(routes or {})
+        self.requests: list[str] = []
+        super().__init__(_Handler, port=port)
+
+    def resolve(self, path: str) -> Path | None:
+        rel = path.lstrip("/")
+        if not rel or rel.endswith("/"):
+            candidates = [rel + "index.html", rel + "index.xml"]
+        else:
+            candidates = [rel, rel + "/index.html", rel + "/index.xml", rel + ".html"]
+        for candidate in candidates:
+            file = (self.root / candidate).resolve()
+            if self.root in file.parents and file.is_file():
+                return file
+        return None
 
 
 def serve_mirror(root: str | Path = MIRROR, sites=SITES, delay: float = 0.0) -> dict[str, MirrorServer]:
