@@ -21,7 +21,7 @@ from readability import Document
 
 from .article import Extracted, count_words
 from . import blockmodel, blocks
-from .htmlmeta import PageMeta, first_meta, json_ld_objects, page_meta, text_of
+from .htmlmeta import PageMeta, first_meta, page_meta, text_of
 from .textrules import filter_paragraphs
 
 log = logging.getLogger(__name__)
@@ -43,14 +43,23 @@ MIN_WORDS = 40  # below this, trafilatura's result is "too little" and readabili
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "figcaption", "td"}
 
 
-def _trafilatura(tree: HtmlElement, url: str | None):
-    """trafilatura on the already-parsed tree (it works on a copy), fast mode, no metadata: the
-    block classifier takes the role of trafilatura's readability/jusText comparison."""
+def _trafilatura(tree: HtmlElement, url: str | None, *, fast: bool):
+    """trafilatura on the already-parsed tree (it works on a copy), without its metadata: the
+    page's own metadata comes from PageMeta. None when it fails."""
     try:
-        return trafilatura.bare_extraction(tree, url=url, include_comments=False, fast=True)
+        return trafilatura.bare_extraction(tree, url=url, include_comments=False, fast=fast)
     except Exception as exc:  # noqa: BLE001 - trafilatura fails on some odd markup
         log.debug("trafilatura failed on %s: %s", url, exc)
         return None
+
+
+def _trafilatura_text(tree: HtmlElement, url: str | None, fast: bool = False) -> list[str]:
+    doc = _trafilatura(tree, url, fast=fast)
+    return doc.text.split("\n") if doc is not None and doc.text else []
+
+
+def _words(paragraphs: list[str]) -> int:
+    return sum(count_words(p) for p in paragraphs)
 
 
 def block_features(tree: HtmlElement, url: str | None, meta: PageMeta | None = None,
@@ -61,8 +70,8 @@ def block_features(tree: HtmlElement, url: str | None, meta: PageMeta | None = N
         meta = page_meta(tree)
     traf_text = None
     if with_trafilatura:
-        doc = _trafilatura(tree, url)
-        traf_text = doc.text if doc is not None and doc.text else ""
+        # fast mode: the block classifier takes the role of trafilatura's readability/jusText pass
+        traf_text = "\n".join(_trafilatura_text(tree, url, fast=True))
     found = blocks.segment(tree)
     X = blocks.features(found, traf_text, title=meta.title, ld_body=meta.article_body)
     return X, found, meta, traf_text
@@ -144,13 +153,10 @@ _FORUM_TYPES = {"qapage", "discussionforumposting", "question"}
 _PRODUCT_TYPES = {"product", "productgroup"}
 
 
-def page_kind(tree: HtmlElement) -> str | None:
+def page_kind(tree: HtmlElement, meta: PageMeta) -> str | None:
     """"forum" (a thread or Q&A page: JSON-LD QAPage / DiscussionForumPosting, or trafilatura's
     thread detector), "product" (JSON-LD Product or og:type product), or None."""
-    types: set[str] = set()
-    for obj in json_ld_objects(tree):
-        value = obj.get("@type")
-        types.update(str(t).lower() for t in (value if isinstance(value, list) else [value]))
+    types = meta.ld_types
     if types & _FORUM_TYPES:
         return "forum"
     if types & _PRODUCT_TYPES or (first_meta(tree, "og:type") or "").lower() in ("product", "og:product"):
@@ -164,43 +170,35 @@ def page_kind(tree: HtmlElement) -> str | None:
     return None
 
 
-def _trafilatura_text(tree: HtmlElement, url: str | None, fast: bool = False) -> list[str]:
-    try:
-        doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, fast=fast)
-    except Exception as exc:  # noqa: BLE001 - trafilatura fails on some odd markup
-        log.debug("trafilatura failed on %s: %s", url, exc)
-        return []
-    return doc.text.split("\n") if doc is not None and doc.text else []
-
-
 def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tuple[Extracted, str]:
     """Returns what was found and the name of the extractor that found the body.
 
-    trafilatura (fast mode, on the parsed tree) runs first; the block classifier then decides, for
-    every text block of the page, whether it is main content, with trafilatura's choice as one of
-    its features. readability gets a turn when both find too little."""
+    Thread and product pages go to trafilatura; every other page (and those where trafilatura
+    finds too little) to the block classifier, which decides for every text block of the page
+    whether it is main content. trafilatura and then readability get a turn when the chosen
+    extractor finds too little."""
     loaded = _model() if USE_CLASSIFIER else None
     paragraphs: list[str] = []
     extractor = "blocks"
-    kind = page_kind(tree) if loaded is not None else None
+    kind = page_kind(tree, meta) if loaded is not None else None
     if kind is not None:
         # threads and product pages: trafilatura's forum handling beats the block classifier there
         # (measured on the tuning part of WCXB dev); the classifier when trafilatura finds too little
         paragraphs, extractor = _trafilatura_text(tree, url), "trafilatura"
-    if loaded is not None and sum(count_words(p) for p in paragraphs) < MIN_WORDS:
+    if loaded is not None and _words(paragraphs) < MIN_WORDS:
         model, columns, needs_trafilatura = loaded
         X, found, meta, _traf = block_features(tree, url, meta, with_trafilatura=needs_trafilatura)
         if len(found):
             proba = model.predict_proba(X[:, columns])
             chosen = [b.text for b, p in zip(found, proba) if p >= model.threshold]
-            if sum(count_words(p) for p in chosen) > sum(count_words(p) for p in paragraphs):
+            if _words(chosen) > _words(paragraphs):
                 paragraphs, extractor = chosen, "blocks"
-    if sum(count_words(p) for p in paragraphs) < MIN_WORDS:
+    if _words(paragraphs) < MIN_WORDS:
         # the classifier found (next to) nothing: trafilatura, then readability, get a turn
         for name, find in (("trafilatura", lambda: _trafilatura_text(tree, url)),
                            ("readability", lambda: _readability_paragraphs(html))):
             fallback = find()
-            if sum(count_words(p) for p in fallback) > max(sum(count_words(p) for p in paragraphs), MIN_WORDS - 1):
+            if _words(fallback) > max(_words(paragraphs), MIN_WORDS - 1):
                 paragraphs, extractor = fallback, name
                 break
     title = _title(tree, meta)

@@ -32,6 +32,7 @@ class PageMeta:
     language: str | None = None
     site_name: str | None = None
     article_body: str | None = None  # JSON-LD articleBody, when the page carries one
+    ld_types: set[str] = field(default_factory=set)  # every JSON-LD @type on the page, lower case
 
 
 def text_of(element) -> str:
@@ -98,8 +99,9 @@ def _types(obj: dict) -> set[str]:
     return {str(t).lower() for t in _as_list(obj.get("@type"))}
 
 
-def json_ld_article(tree: HtmlElement) -> dict | None:
-    for obj in json_ld_objects(tree):
+def json_ld_article(tree: HtmlElement, objects: list[dict] | None = None) -> dict | None:
+    """The first JSON-LD object of an article type (from `objects` when already parsed)."""
+    for obj in json_ld_objects(tree) if objects is None else objects:
         if _types(obj) & ARTICLE_TYPES:
             return obj
     return None
@@ -150,7 +152,8 @@ def canonical_url(tree: HtmlElement) -> str | None:
 
 def page_meta(tree: HtmlElement) -> PageMeta:
     """All the metadata the page declares, JSON-LD first, meta tags after."""
-    ld = json_ld_article(tree) or {}
+    objects = json_ld_objects(tree)
+    ld = json_ld_article(tree, objects) or {}
     head_title = tree.findtext(".//title")
     meta = PageMeta(
         title=(_names(ld.get("headline")) or [None])[0] or first_meta(tree, "og:title", "twitter:title")
@@ -169,6 +172,7 @@ def page_meta(tree: HtmlElement) -> PageMeta:
         language=(tree.get("lang") or first_meta(tree, "og:locale") or None),
         site_name=first_meta(tree, "og:site_name"),
         article_body=_article_body(ld.get("articleBody")),
+        ld_types=set().union(*(_types(obj) for obj in objects)),
     )
     if meta.site_name:  # an outlet named as its own author ("RT en Español") is not a byline
         meta.authors = [a for a in meta.authors if a.casefold() != meta.site_name.casefold()]
