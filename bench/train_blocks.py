@@ -30,7 +30,7 @@ import quality  # noqa: E402
 
 PROJECT = quality.PROJECT
 MODEL_PATH = PROJECT / "cleaners" / "models" / "blocks.json"
-CACHE = Path("/tmp/newsclean-blocks-cache.npz")
+CACHE = Path("/tmp/newsclean-blocks-cache-2.pkl")
 
 _WCXB = None
 _GT = None
@@ -73,8 +73,13 @@ def page_rows(file_id: str):
         else:
             tri = _trigrams(toks)
             labels[i] = sum(t in ref_tri for t in tri) / len(tri)
+    from cleaners.blockcontext import signature
+
+    sig_ids: dict = {}
     return {"id": file_id, "X": X, "y": labels, "words": nwords, "texts": [b.text for b in blocks],
-            "traf": traf_text}
+            "traf": traf_text, "index": np.asarray([b.index for b in blocks], dtype=np.int32),
+            "parents": np.asarray(blocks.parents, dtype=np.int32),
+            "sigs": [sig_ids.setdefault(signature(b), len(sig_ids)) for b in blocks]}
 
 
 def quality_tokenize(text):
@@ -95,8 +100,8 @@ def build(wcxb, gt, ids, jobs):
     return [r for r in rows if r is not None]
 
 
-def stack(rows):
-    X = np.concatenate([r["X"] for r in rows])
+def stack(rows, columns_of):
+    X = np.concatenate([columns_of(r) for r in rows])
     y = np.concatenate([r["y"] for r in rows]) >= 0.5
     w = np.concatenate([r["words"] / max(r["words"].sum(), 1.0) for r in rows])
     w = w + 1e-4  # empty-word blocks still count a little
@@ -115,19 +120,48 @@ def page_text(row, proba, threshold):
     return "\n".join(t for t, p in zip(row["texts"], proba) if p >= threshold)
 
 
-def cross_validate(rows, gt, meta, k, keep, iterations):
-    sites = sorted({quality.site_of(meta.get(r["id"], {}).get("domain", r["id"])) for r in rows})
-    fold_of = {s: quality._stable_hash("cv:" + s) % k for s in sites}
-    probas = {}
+def _site(row, meta):
+    return quality.site_of(meta.get(row["id"], {}).get("domain", row["id"]))
+
+
+def folds_of(rows, meta, k):
+    """Fold number of every row: by site (hash), so no site is on both sides of a fold."""
+    return [quality._stable_hash("cv:" + _site(r, meta)) % k for r in rows]
+
+
+def out_of_fold(rows, folds, k, columns_of, iterations, label):
+    """Probabilities of every row's blocks from a model trained on the other folds."""
+    probas = [None] * len(rows)
     for fold in range(k):
-        train = [r for r in rows if fold_of[quality.site_of(meta.get(r["id"], {}).get("domain", r["id"]))] != fold]
-        test = [r for r in rows if fold_of[quality.site_of(meta.get(r["id"], {}).get("domain", r["id"]))] == fold]
-        X, y, w = stack(train)
-        model = make_model(iterations=iterations).fit(X[:, keep], y, sample_weight=w)
-        for r in test:
-            probas[r["id"]] = model.predict_proba(r["X"][:, keep])[:, 1] if len(r["X"]) else np.zeros(0)
-        print(f"  fold {fold}: {len(train)} train pages, {len(test)} test pages", file=sys.stderr)
+        train = [r for r, f in zip(rows, folds) if f != fold]
+        X, y, w = stack(train, columns_of)
+        model = make_model(iterations=iterations).fit(X, y, sample_weight=w) if len(set(y)) > 1 else None
+        for i, (r, f) in enumerate(zip(rows, folds)):
+            if f == fold:  # (a tiny --sample may leave a fold without both classes: no opinion then)
+                probas[i] = (model.predict_proba(columns_of(r))[:, 1] if model is not None and len(r["X"])
+                             else np.full(len(r["X"]), 0.5))
+        print(f"  {label} fold {fold}: {len(train)} train pages", file=sys.stderr)
     return probas
+
+
+def with_context(row, p1, keep):
+    """The second pass's input: the first pass's features plus blockcontext's columns."""
+    from cleaners.blockcontext import context
+
+    words = np.expm1(row["X"][:, 1]).round()
+    C = context(p1, words, row["index"], row["parents"], row["sigs"], row["texts"])
+    return np.hstack([row["X"][:, keep], C])
+
+
+def report_cv(evaluate, rows, gt, probas, label):
+    """Page-level word F1 (block texts only: no fallback, no text rules) by threshold and type."""
+    types = sorted({gt[r["id"]]["page_type"] for r in rows})
+    for threshold in (0.3, 0.4, 0.5, 0.6):
+        f1 = {r["id"]: evaluate.word_f1(page_text(r, p, threshold), gt[r["id"]]["main_content"])[2]
+              for r, p in zip(rows, probas)}
+        by_type = "  ".join(f"{t[:5]} {np.mean([f1[r['id']] for r in rows if gt[r['id']]['page_type'] == t]):.3f}"
+                            for t in types)
+        print(f"  CV {label} threshold {threshold}: F1 {np.mean(list(f1.values())):.4f}   {by_type}")
 
 
 def main(argv=None):
@@ -139,9 +173,12 @@ def main(argv=None):
     parser.add_argument("--cache", action="store_true", help=f"reuse/write features in {CACHE}")
     parser.add_argument("--sample", type=int, help="only N tuning pages (a quick check of the script)")
     parser.add_argument("--threshold", type=float, default=0.4, help="probability from which a block is kept")
+    parser.add_argument("--second-threshold", type=float, default=0.5,
+                        help="the same for the second pass (which decides)")
     parser.add_argument("--iterations", type=int, default=100, help="boosting iterations")
     parser.add_argument("--with-trafilatura", action="store_true",
                         help="also use trafilatura's output as a feature (slower at run time)")
+    parser.add_argument("--dump-oof", help="with --cv: write the out-of-fold probabilities (pickle) here")
     args = parser.parse_args(argv)
     wcxb = quality.find_wcxb(args.wcxb)
     evaluate = quality.load_evaluate(wcxb)
@@ -166,23 +203,41 @@ def main(argv=None):
     drop = () if args.with_trafilatura else ("in_traf", "traf_share")
     keep = np.array([not n.startswith(drop) for n in names]) if drop else np.ones(len(names), dtype=bool)
     kept_names = [n for n, k in zip(names, keep) if k]
+    from cleaners import blockmodel
+    from cleaners.blockcontext import CONTEXT_NAMES
+
+    first = lambda r: r["X"][:, keep]  # noqa: E731
+    k = max(args.cv, 2)
+    folds = folds_of(rows, meta, k)
+    # out-of-fold first-pass probabilities: the second pass learns from what the first pass
+    # says about pages it has not seen, as at run time
+    p1 = out_of_fold(rows, folds, k, first, args.iterations, "first pass")
+    contexts = {r["id"]: with_context(r, p, keep) for r, p in zip(rows, p1)}
+    second = lambda r: contexts[r["id"]]  # noqa: E731
     if args.cv:
-        probas = cross_validate(rows, gt, meta, args.cv, keep, args.iterations)
-        for threshold in (0.3, 0.4, 0.5, 0.6):
-            f1s = [evaluate.word_f1(page_text(r, probas[r["id"]], threshold), gt[r["id"]]["main_content"])[2]
-                   for r in rows]
-            print(f"  CV threshold {threshold}: F1 {np.mean(f1s):.4f}")
+        report_cv(evaluate, rows, gt, p1, "first pass")
+        p2 = out_of_fold(rows, folds, k, second, args.iterations, "second pass")
+        report_cv(evaluate, rows, gt, p2, "second pass")
+        if args.dump_oof:
+            import pickle
+
+            Path(args.dump_oof).write_bytes(pickle.dumps({r["id"]: (a, b) for r, a, b in zip(rows, p1, p2)}))
         f1t = [evaluate.word_f1(r["traf"], gt[r["id"]]["main_content"])[2] for r in rows]
         print(f"  trafilatura (fast, in-path) F1 {np.mean(f1t):.4f}")
-    X, y, w = stack(rows)
-    model = make_model(iterations=args.iterations).fit(X[:, keep], y, sample_weight=w)
-    from cleaners import blockmodel
-
-    blockmodel.export(model, Path(args.out), feature_names=kept_names, threshold=args.threshold,
-                      extra={"trained_on": f"WCXB dev, tuning part only ({len(rows)} pages, "
-                                           f"{len(y)} blocks; held-out sites excluded)",
-                             "training": "bench/train_blocks.py " + " ".join(argv if argv is not None else sys.argv[1:])})
-    print(f"wrote {args.out} ({Path(args.out).stat().st_size / 1024:.0f} KB)", file=sys.stderr)
+    about = {"trained_on": f"WCXB dev, tuning part only ({len(rows)} pages, "
+                           f"{sum(len(r['X']) for r in rows)} blocks; held-out sites excluded)",
+             "training": "bench/train_blocks.py " + " ".join(argv if argv is not None else sys.argv[1:])}
+    out = Path(args.out)
+    X, y, w = stack(rows, first)
+    model = make_model(iterations=args.iterations).fit(X, y, sample_weight=w)
+    blockmodel.export(model, out, feature_names=kept_names, threshold=args.threshold, extra=about)
+    X, y, w = stack(rows, second)
+    model = make_model(iterations=args.iterations).fit(X, y, sample_weight=w)
+    second_out = blockmodel.second_path(out)
+    blockmodel.export(model, second_out, feature_names=kept_names + CONTEXT_NAMES,
+                      threshold=args.second_threshold, extra=about)
+    for path in (out, second_out):
+        print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB)", file=sys.stderr)
     return 0
 
 

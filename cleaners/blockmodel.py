@@ -54,6 +54,12 @@ class TreeModel:
         return 1.0 / (1.0 + np.exp(-self.raw(X)))
 
 
+def second_path(path: Path | str) -> Path:
+    """Where the second-pass model (cleaners/blockcontext.py) of a first-pass model lives."""
+    path = Path(path)
+    return path.with_name(path.stem + "-context" + path.suffix)
+
+
 @lru_cache(maxsize=None)
 def load(path: str | None = None) -> TreeModel:
     with open(path or MODEL_PATH, encoding="utf-8") as fh:

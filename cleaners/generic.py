@@ -15,12 +15,13 @@ import logging
 import re
 from functools import lru_cache
 
+import numpy as np
 import trafilatura
 from lxml.html import HtmlElement
 from readability import Document
 
 from .article import Extracted, count_words
-from . import blockmodel, blocks
+from . import blockcontext, blockmodel, blocks
 from .htmlmeta import PageMeta, first_meta, page_meta, text_of
 from .textrules import filter_paragraphs
 
@@ -140,13 +141,41 @@ def _date(tree: HtmlElement) -> str | None:
 
 @lru_cache(maxsize=1)
 def _model():
-    """The block model and the columns of blocks.features() it reads; None when unavailable."""
+    """(first pass, its columns of blocks.features(), whether it reads trafilatura's output,
+    second pass or None, its columns of features + blockcontext columns); None when the models
+    are unavailable."""
     try:
         model = blockmodel.load()
-        return model, model.columns(blocks.feature_names()), any(f.startswith("in_traf") for f in model.features)
+        names = blocks.feature_names()
+        first = (model, model.columns(names), any(f.startswith("in_traf") for f in model.features))
     except (OSError, ValueError, KeyError) as exc:
         log.warning("block model unavailable (%s): trafilatura alone", exc)
         return None
+    try:
+        second = blockmodel.load(str(blockmodel.second_path(blockmodel.MODEL_PATH)))
+        return (*first, second, second.columns(names + blockcontext.CONTEXT_NAMES))
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("second-pass block model unavailable (%s): first pass alone", exc)
+        return (*first, None, None)
+
+
+def block_probabilities(tree: HtmlElement, url: str | None, meta: PageMeta):
+    """(text blocks of the page, probability that each is main content, threshold), or None
+    without a model. The first pass judges every block by its own features; the second reads
+    those plus what the first pass thought of the block's surroundings (blockcontext.py)."""
+    loaded = _model()
+    if loaded is None:
+        return None
+    model, columns, needs_trafilatura, second, second_columns = loaded
+    X, found, meta, _traf = block_features(tree, url, meta, with_trafilatura=needs_trafilatura)
+    if not len(found):
+        return found, np.zeros(0), model.threshold
+    proba = model.predict_proba(X[:, columns])
+    if second is None:
+        return found, proba, model.threshold
+    C = blockcontext.block_context(found, proba, X)
+    proba = second.predict_proba(np.hstack([X, C])[:, second_columns])
+    return found, proba, second.threshold
 
 
 _FORUM_TYPES = {"qapage", "discussionforumposting", "question"}
@@ -186,11 +215,10 @@ def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tu
         # (measured on the tuning part of WCXB dev); the classifier when trafilatura finds too little
         paragraphs, extractor = _trafilatura_text(tree, url), "trafilatura"
     if loaded is not None and _words(paragraphs) < MIN_WORDS:
-        model, columns, needs_trafilatura = loaded
-        X, found, meta, _traf = block_features(tree, url, meta, with_trafilatura=needs_trafilatura)
-        if len(found):
-            proba = model.predict_proba(X[:, columns])
-            chosen = [b.text for b, p in zip(found, proba) if p >= model.threshold]
+        judged = block_probabilities(tree, url, meta)
+        if judged is not None:
+            found, proba, threshold = judged
+            chosen = [b.text for b, p in zip(found, proba) if p >= threshold]
             if _words(chosen) > _words(paragraphs):
                 paragraphs, extractor = chosen, "blocks"
     if _words(paragraphs) < MIN_WORDS:

@@ -119,6 +119,11 @@ def test_train_blocks_runs_on_a_sample(wcxb, tmp_path):
     assert len(model.roots) == 5 and set(model.features) <= set(blocks.feature_names())
     report = json.loads(out.read_text(encoding="utf-8"))
     assert "held-out sites excluded" in report["trained_on"]
+    from cleaners import blockcontext
+
+    second = blockmodel.load(str(blockmodel.second_path(out)))  # the second pass, beside the first
+    assert len(second.roots) == 5
+    assert set(second.features) <= set(blocks.feature_names() + blockcontext.CONTEXT_NAMES)
 
 
 # Generic text rules made stricter after the benchmark's per-rule log showed them dropping page

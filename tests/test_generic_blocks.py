@@ -149,3 +149,49 @@ def test_title_without_site_suffix():
     meta = page_meta(tree_of("<html><head><title>Why trams: a long history of city transport</title>"
                              "</head><body></body></html>"))
     assert generic._title(tree_of("<html><body></body></html>"), meta) == "Why trams: a long history of city transport"
+
+
+def test_context_features_follow_the_first_pass():
+    from cleaners import blockcontext
+
+    found = blocks.segment(tree_of(ARTICLE_PAGE))
+    X = blocks.features(found, None)
+    texts = [b.text for b in found]
+    # a first pass that believes the article's paragraphs and nothing else
+    p = np.array([0.95 if t in PARAGRAPHS else 0.05 for t in texts])
+    C = blockcontext.block_context(found, p, X)
+    assert C.shape == (len(found), blockcontext.N_CONTEXT) and np.isfinite(C).all()
+    col = {name: i for i, name in enumerate(blockcontext.CONTEXT_NAMES)}
+    first, home = texts.index(PARAGRAPHS[0]), texts.index("Home")
+    assert C[first, col["ctx:in_main"]] == 1.0 and C[home, col["ctx:in_main"]] == 0.0
+    assert C[first, col["ctx:in_span"]] == 1.0 and C[home, col["ctx:in_span"]] == 0.0
+    # the siblings of an article paragraph are believed; those of a menu entry are not
+    assert C[first, col["ctx:p_parent"]] > 0.5 > C[home, col["ctx:p_same_sig"]]
+    assert C[first, col["ctx:page_pos_share"]] == pytest.approx(C[home, col["ctx:page_pos_share"]])
+    # the first likely paragraph has no likely words before it, the footer has them all
+    footer = texts.index("© 2026 Daily Courier. All rights reserved.")
+    assert C[first, col["ctx:pos_before_share"]] == 0.0 and C[footer, col["ctx:pos_before_share"]] == 1.0
+    assert C[footer, col["ctx:log_dist_pos"]] > 0
+
+
+def test_context_features_of_a_page_without_likely_content():
+    from cleaners import blockcontext
+
+    found = blocks.segment(tree_of("<html><body><p>one</p><p>one</p><div>two</div></body></html>"))
+    C = blockcontext.block_context(found, np.zeros(len(found)), blocks.features(found, None))
+    col = {name: i for i, name in enumerate(blockcontext.CONTEXT_NAMES)}
+    assert np.isfinite(C).all() and (C[:, col["ctx:in_main"]] == 0).all()
+    assert C[0, col["ctx:log_dup"]] == pytest.approx(np.log(2)) and C[2, col["ctx:log_dup"]] == 0.0
+
+
+def test_shipped_second_pass_reads_the_first_and_keeps_the_article():
+    from cleaners import blockcontext
+
+    second = blockmodel.load(str(blockmodel.second_path(blockmodel.MODEL_PATH)))
+    assert any(f.startswith("ctx:") for f in second.features)
+    assert len(second.columns(blocks.feature_names() + blockcontext.CONTEXT_NAMES)) == len(second.features)
+    found, proba, threshold = generic.block_probabilities(tree_of(ARTICLE_PAGE), None, page_meta(tree_of(ARTICLE_PAGE)))
+    by_text = dict(zip((b.text for b in found), proba))
+    assert threshold == second.threshold
+    assert all(by_text[p] >= threshold for p in PARAGRAPHS)
+    assert max(by_text[t] for t in ("Home", "Sport", "Bus fares to rise in January")) < threshold
