@@ -6,19 +6,29 @@ cleaners/models/blocks.json) on the TUNING part of the WCXB dev set only: the he
     .venv/bin/pip install scikit-learn   # training only; the package evaluates the model with numpy
     .venv/bin/python bench/train_blocks.py --jobs 2
 
+Two passes. The first model reads each block's own features (cleaners/blocks.py). The second
+reads those plus what the first pass thought of the block's surroundings (cleaners/blockcontext.py);
+it is trained on OUT-OF-FOLD first-pass probabilities (K folds by site), so that it learns from
+first-pass opinions about unseen pages, as at run time. Its own out-of-fold probabilities choose
+the thresholds: one overall and one per generic.declared_article() group (the page declares
+itself an article in JSON-LD, in og:type, or not at all), each the best mean page F1 on a grid.
+Both passes go to cleaners/models/ (blocks.json, blocks-context.json).
+
 Labels: a block is main content when at least half of its word trigrams (its words, for blocks
 of one or two words) occur in the page's ground-truth main_content. Sample weights: the block's
 share of its page's words, so every page counts alike (the benchmark averages F1 over pages).
 Model: sklearn HistGradientBoostingClassifier, fixed seed (deterministic), exported as plain
-JSON trees (cleaners/models/blocks.json) that cleaners/blockmodel.py evaluates with numpy.
+JSON trees that cleaners/blockmodel.py evaluates with numpy.
 
---cv K first reports K-fold cross-validation by site on the tuning part (page-level word F1 of
-the generic path with the fold's model against trafilatura), to choose the threshold.
+The report: K-fold cross-validation by site on the tuning part (page-level word F1 of the
+block texts by threshold and page type, first and second pass, and trafilatura's fast mode).
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import logging
+import pickle
 import sys
 import time
 from pathlib import Path
@@ -56,7 +66,7 @@ def page_rows(file_id: str):
     tree = core._parse_html(text.lstrip("\ufeff"))
     if isinstance(tree, Exception):
         return None
-    X, blocks, _meta, traf_text = generic.block_features(tree, None)
+    X, blocks, meta, traf_text = generic.block_features(tree, None)
     ref = _GT[file_id]["main_content"]
     ref_tokens = quality_tokenize(ref)
     ref_tri = set(_trigrams(ref_tokens))
@@ -77,7 +87,9 @@ def page_rows(file_id: str):
 
     sig_ids: dict = {}
     return {"id": file_id, "X": X, "y": labels, "words": nwords, "texts": [b.text for b in blocks],
-            "traf": traf_text, "index": np.asarray([b.index for b in blocks], dtype=np.int32),
+            "traf": traf_text, "traf_default": "\n".join(generic._trafilatura_text(tree, None)),
+            "kind": generic.page_kind(tree, meta), "declared": generic.declared_article(meta),
+            "index": np.asarray([b.index for b in blocks], dtype=np.int32),
             "parents": np.asarray(blocks.parents, dtype=np.int32),
             "sigs": [sig_ids.setdefault(signature(b), len(sig_ids)) for b in blocks]}
 
@@ -164,21 +176,68 @@ def report_cv(evaluate, rows, gt, probas, label):
         print(f"  CV {label} threshold {threshold}: F1 {np.mean(list(f1.values())):.4f}   {by_type}")
 
 
+GRID = [round(0.25 + 0.05 * i, 2) for i in range(10)]  # 0.25 .. 0.7
+MIN_GROUP_PAGES = 30
+
+
+def _found(snippets, text):
+    lower = text.lower()
+    return sum(s.lower() in lower for s in snippets)
+
+
+def choose_thresholds(evaluate, rows, gt, probas):
+    """Thresholds for the second pass, from its out-of-fold probabilities, on the pages the block
+    classifier decides at run time (not thread / product pages, which go to trafilatura).
+
+    One threshold per generic.declared_article() group (groups of >= MIN_GROUP_PAGES pages; the
+    overall best for the rest): the combination with the best mean page F1 (block texts only)
+    among those that keep no more `without` snippets (boilerplate) than trafilatura's default
+    mode keeps on the same pages. Returns (overall threshold, {group: threshold})."""
+    chosen = [(r, p) for r, p in zip(rows, probas) if r.get("kind") is None]
+    if not chosen:  # (a tiny --sample of thread / product pages only)
+        return 0.5, {}
+    f1 = np.array([[evaluate.word_f1(page_text(r, p, t), gt[r["id"]]["main_content"])[2] for t in GRID]
+                   for r, p in chosen])
+    without = np.array([[_found(gt[r["id"]]["without"], page_text(r, p, t)) for t in GRID] for r, p in chosen])
+    budget = sum(_found(gt[r["id"]]["without"], r.get("traf_default", "")) for r, _ in chosen)
+    overall = GRID[int(np.argmax(f1.mean(axis=0)))]
+    group_of = np.array([r["declared"] for r, _ in chosen])
+    groups = [g for g in sorted(set(group_of)) if (group_of == g).sum() >= MIN_GROUP_PAGES]
+    rest = ~np.isin(group_of, groups)
+    base_f1 = f1[rest, GRID.index(overall)].sum()
+    base_without = without[rest, GRID.index(overall)].sum()
+    sums = {g: (f1[group_of == g].sum(axis=0), without[group_of == g].sum(axis=0)) for g in groups}
+    for g in groups:
+        print(f"  {g} ({(group_of == g).sum()} pages): " + " ".join(
+            f"{t}:{f / (group_of == g).sum():.4f}/{w}" for t, f, w in zip(GRID, *sums[g])), file=sys.stderr)
+    best = None
+    for combo in itertools.product(range(len(GRID)), repeat=len(groups)):
+        total_f1 = base_f1 + sum(sums[g][0][i] for g, i in zip(groups, combo))
+        total_without = base_without + sum(sums[g][1][i] for g, i in zip(groups, combo))
+        key = (total_without <= budget, total_f1 if total_without <= budget else -total_without)
+        if best is None or key > best[0]:
+            best = (key, combo, total_f1 / len(chosen), total_without)
+    _, combo, mean_f1, total_without = best
+    print(f"  chosen: mean F1 {mean_f1:.4f}, `without` snippets {total_without} "
+          f"(trafilatura on the same {len(chosen)} pages: {budget})", file=sys.stderr)
+    return overall, {str(g): GRID[i] for g, i in zip(groups, combo)}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--wcxb")
     parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("--cv", type=int, default=0, help="K-fold CV by site on the tuning part first")
+    parser.add_argument("--folds", type=int, default=5,
+                        help="K of the K-fold split by site (out-of-fold probabilities, thresholds)")
     parser.add_argument("--out", default=str(MODEL_PATH))
     parser.add_argument("--cache", action="store_true", help=f"reuse/write features in {CACHE}")
     parser.add_argument("--sample", type=int, help="only N tuning pages (a quick check of the script)")
-    parser.add_argument("--threshold", type=float, default=0.4, help="probability from which a block is kept")
-    parser.add_argument("--second-threshold", type=float, default=0.5,
-                        help="the same for the second pass (which decides)")
+    parser.add_argument("--threshold", type=float, default=0.4,
+                        help="the first pass's threshold (used only when the second pass is missing)")
     parser.add_argument("--iterations", type=int, default=100, help="boosting iterations")
     parser.add_argument("--with-trafilatura", action="store_true",
                         help="also use trafilatura's output as a feature (slower at run time)")
-    parser.add_argument("--dump-oof", help="with --cv: write the out-of-fold probabilities (pickle) here")
+    parser.add_argument("--dump-oof", help="write the out-of-fold probabilities (pickle) here")
     args = parser.parse_args(argv)
     wcxb = quality.find_wcxb(args.wcxb)
     evaluate = quality.load_evaluate(wcxb)
@@ -188,7 +247,6 @@ def main(argv=None):
         tuning = quality.sample_ids(tuning, args.sample)
     print(f"{len(tuning)} tuning pages (held-out sites excluded: {len(ids) - len(tuning)} pages)", file=sys.stderr)
     started = time.time()
-    import pickle
 
     if args.cache and CACHE.exists() and not args.sample:
         rows = pickle.loads(CACHE.read_bytes())
@@ -207,23 +265,23 @@ def main(argv=None):
     from cleaners.blockcontext import CONTEXT_NAMES
 
     first = lambda r: r["X"][:, keep]  # noqa: E731
-    k = max(args.cv, 2)
+    k = args.folds
     folds = folds_of(rows, meta, k)
     # out-of-fold first-pass probabilities: the second pass learns from what the first pass
     # says about pages it has not seen, as at run time
     p1 = out_of_fold(rows, folds, k, first, args.iterations, "first pass")
     contexts = {r["id"]: with_context(r, p, keep) for r, p in zip(rows, p1)}
     second = lambda r: contexts[r["id"]]  # noqa: E731
-    if args.cv:
-        report_cv(evaluate, rows, gt, p1, "first pass")
-        p2 = out_of_fold(rows, folds, k, second, args.iterations, "second pass")
-        report_cv(evaluate, rows, gt, p2, "second pass")
-        if args.dump_oof:
-            import pickle
-
-            Path(args.dump_oof).write_bytes(pickle.dumps({r["id"]: (a, b) for r, a, b in zip(rows, p1, p2)}))
-        f1t = [evaluate.word_f1(r["traf"], gt[r["id"]]["main_content"])[2] for r in rows]
-        print(f"  trafilatura (fast, in-path) F1 {np.mean(f1t):.4f}")
+    # and the second pass's out-of-fold probabilities, to choose its thresholds
+    p2 = out_of_fold(rows, folds, k, second, args.iterations, "second pass")
+    report_cv(evaluate, rows, gt, p1, "first pass")
+    report_cv(evaluate, rows, gt, p2, "second pass")
+    threshold, thresholds = choose_thresholds(evaluate, rows, gt, p2)
+    print(f"  thresholds: {threshold} overall, by declared article: {thresholds}", file=sys.stderr)
+    if args.dump_oof:
+        Path(args.dump_oof).write_bytes(pickle.dumps({r["id"]: (a, b) for r, a, b in zip(rows, p1, p2)}))
+    f1t = [evaluate.word_f1(r["traf"], gt[r["id"]]["main_content"])[2] for r in rows]
+    print(f"  trafilatura (fast, in-path) F1 {np.mean(f1t):.4f}")
     about = {"trained_on": f"WCXB dev, tuning part only ({len(rows)} pages, "
                            f"{sum(len(r['X']) for r in rows)} blocks; held-out sites excluded)",
              "training": "bench/train_blocks.py " + " ".join(argv if argv is not None else sys.argv[1:])}
@@ -235,7 +293,7 @@ def main(argv=None):
     model = make_model(iterations=args.iterations).fit(X, y, sample_weight=w)
     second_out = blockmodel.second_path(out)
     blockmodel.export(model, second_out, feature_names=kept_names + CONTEXT_NAMES,
-                      threshold=args.second_threshold, extra=about)
+                      threshold=threshold, extra={**about, "thresholds": thresholds})
     for path in (out, second_out):
         print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB)", file=sys.stderr)
     return 0

@@ -23,6 +23,8 @@ class TreeModel:
         self.baseline = float(spec["baseline"])
         self.max_depth = int(spec["max_depth"])
         self.threshold = float(spec.get("threshold", 0.5))
+        # optional thresholds by page group (generic.declared_article), chosen by cross-validation
+        self.thresholds: dict[str, float] = {k: float(v) for k, v in spec.get("thresholds", {}).items()}
         self.feature = np.asarray(spec["feature"], dtype=np.intp)
         self.split = np.asarray(spec["split"], dtype=np.float64)
         self.left = np.asarray(spec["left"], dtype=np.intp)
@@ -35,6 +37,10 @@ class TreeModel:
         a model may use a subset. KeyError when a feature is missing."""
         index = {name: i for i, name in enumerate(names)}
         return np.asarray([index[name] for name in self.features], dtype=np.intp)
+
+    def threshold_for(self, group: str | None) -> float:
+        """The probability from which a block of a page of this group is kept."""
+        return self.thresholds.get(group, self.threshold)
 
     def raw(self, X: np.ndarray) -> np.ndarray:
         n = X.shape[0]

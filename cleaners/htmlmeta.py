@@ -33,6 +33,7 @@ class PageMeta:
     site_name: str | None = None
     article_body: str | None = None  # JSON-LD articleBody, when the page carries one
     ld_types: set[str] = field(default_factory=set)  # every JSON-LD @type on the page, lower case
+    og_type: str = ""  # og:type, lower case ("article", "product", "website", ...)
 
 
 def text_of(element) -> str:
@@ -173,6 +174,7 @@ def page_meta(tree: HtmlElement) -> PageMeta:
         site_name=first_meta(tree, "og:site_name"),
         article_body=_article_body(ld.get("articleBody")),
         ld_types=set().union(*(_types(obj) for obj in objects)),
+        og_type=(first_meta(tree, "og:type") or "").strip().lower(),
     )
     if meta.site_name:  # an outlet named as its own author ("RT en Español") is not a byline
         meta.authors = [a for a in meta.authors if a.casefold() != meta.site_name.casefold()]

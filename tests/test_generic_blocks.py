@@ -192,6 +192,29 @@ def test_shipped_second_pass_reads_the_first_and_keeps_the_article():
     assert len(second.columns(blocks.feature_names() + blockcontext.CONTEXT_NAMES)) == len(second.features)
     found, proba, threshold = generic.block_probabilities(tree_of(ARTICLE_PAGE), None, page_meta(tree_of(ARTICLE_PAGE)))
     by_text = dict(zip((b.text for b in found), proba))
-    assert threshold == second.threshold
+    assert threshold == second.threshold_for(generic.declared_article(page_meta(tree_of(ARTICLE_PAGE))))
     assert all(by_text[p] >= threshold for p in PARAGRAPHS)
     assert max(by_text[t] for t in ("Home", "Sport", "Bus fares to rise in January")) < threshold
+
+
+def test_declared_article_groups_pages_for_the_threshold():
+    def declared(head: str) -> str:
+        tree = tree_of(f"<html><head>{head}</head><body><p>x</p></body></html>")
+        return generic.declared_article(page_meta(tree))
+
+    assert declared('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x"}</script>') == "jsonld"
+    assert declared('<script type="application/ld+json">{"@graph": [{"@type": ["BlogPosting"]}]}</script>') == "jsonld"
+    assert declared('<meta property="og:type" content="article">') == "opengraph"
+    assert declared('<meta property="og:type" content="website">') == "none"
+    assert declared("") == "none"
+
+
+def test_tree_model_thresholds_by_group():
+    spec = {"features": ["a"], "baseline": 0.0, "max_depth": 0, "threshold": 0.45, "roots": [0],
+            "feature": [0], "split": [0.0], "left": [0], "right": [0], "value": [0.0],
+            "thresholds": {"jsonld": 0.6}}
+    model = blockmodel.TreeModel(spec)
+    assert model.threshold_for("jsonld") == 0.6
+    assert model.threshold_for("none") == model.threshold_for(None) == 0.45
+    shipped = blockmodel.load(str(blockmodel.second_path(blockmodel.MODEL_PATH)))
+    assert all(0.0 < t < 1.0 for t in shipped.thresholds.values())
