@@ -177,7 +177,7 @@ def report_cv(evaluate, rows, gt, probas, label):
         print(f"  CV {label} threshold {threshold}: F1 {np.mean(list(f1.values())):.4f}   {by_type}")
 
 
-GRID = [round(0.25 + 0.05 * i, 2) for i in range(10)]  # 0.25 .. 0.7
+GRID = [round(0.25 + 0.05 * i, 2) for i in range(12)]  # 0.25 .. 0.8
 MIN_GROUP_PAGES = 30
 
 

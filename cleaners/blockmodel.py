@@ -15,8 +15,9 @@ MODEL_PATH = Path(__file__).resolve().parent / "models" / "blocks.json"
 class TreeModel:
     """A sum of binary decision trees (x[feature] <= threshold goes left), then a sigmoid.
 
-    All trees' nodes live in flat arrays; a leaf points to itself, so every row of every tree can
-    step down in lockstep for max_depth steps."""
+    All trees' nodes live in flat arrays; a leaf points to itself. Every (row, tree) pair steps
+    down in lockstep, and the pairs that reached a leaf drop out of the next step (most trees are
+    far shallower than the deepest)."""
 
     def __init__(self, spec: dict):
         self.features: list[str] = spec["features"]
@@ -47,13 +48,20 @@ class TreeModel:
         if n == 0:
             return np.zeros(0)
         X = np.asarray(X, dtype=np.float64)
-        idx = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
-        rows = np.arange(n)[:, None] * X.shape[1]
+        n_trees = len(self.roots)
+        node = np.tile(self.roots, n)  # (row, tree) pairs, row-major
+        offset = np.repeat(np.arange(n) * X.shape[1], n_trees)
         flat = X.ravel()
+        active = np.arange(node.size)  # the pairs not yet at a leaf
         for _ in range(self.max_depth):
-            go_left = flat[rows + self.feature[idx]] <= self.split[idx]
-            idx = np.where(go_left, self.left[idx], self.right[idx])
-        return self.baseline + self.value[idx].sum(axis=1)
+            at = node[active]
+            go_left = flat[offset[active] + self.feature[at]] <= self.split[at]
+            step = np.where(go_left, self.left[at], self.right[at])
+            node[active] = step
+            active = active[step != at]  # a leaf points to itself: that pair is done
+            if not active.size:
+                break
+        return self.baseline + self.value[node].reshape(n, n_trees).sum(axis=1)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Probability of the positive class, one per row."""
