@@ -10,8 +10,9 @@ Two passes. The first model reads each block's own features (cleaners/blocks.py)
 reads those plus what the first pass thought of the block's surroundings (cleaners/blockcontext.py);
 it is trained on OUT-OF-FOLD first-pass probabilities (K folds by site), so that it learns from
 first-pass opinions about unseen pages, as at run time. Its own out-of-fold probabilities choose
-the thresholds: one overall and one per generic.declared_article() group (the page declares
-itself an article in JSON-LD, in og:type, or not at all), each the best mean page F1 on a grid.
+the thresholds: one per generic.declared_article() group (the page declares itself an article
+in JSON-LD, in og:type, or not at all), the combination with the best mean page F1 among those
+that keep no more boilerplate (`without` snippets) than trafilatura on the same pages.
 Both passes go to cleaners/models/ (blocks.json, blocks-context.json).
 
 Labels: a block is main content when at least half of its word trigrams (its words, for blocks
