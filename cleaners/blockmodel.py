@@ -32,6 +32,7 @@ class TreeModel:
         self.right = np.asarray(spec["right"], dtype=np.intp)
         self.value = np.asarray(spec["value"], dtype=np.float64)
         self.roots = np.asarray(spec["roots"], dtype=np.intp)
+        self.children = np.stack([self.left, self.right])  # children[x > split, node]
 
     def columns(self, names: list[str]) -> np.ndarray:
         """Where the model's features sit among `names` (the full feature list of blocks.py);
@@ -55,8 +56,8 @@ class TreeModel:
         active = np.arange(node.size)  # the pairs not yet at a leaf
         for _ in range(self.max_depth):
             at = node[active]
-            go_left = flat[offset[active] + self.feature[at]] <= self.split[at]
-            step = np.where(go_left, self.left[at], self.right[at])
+            go_left = flat[offset[active] + self.feature[at]] <= self.split[at]  # NaN goes right
+            step = self.children[(~go_left).view(np.int8), at]
             node[active] = step
             active = active[step != at]  # a leaf points to itself: that pair is done
             if not active.size:
