@@ -38,12 +38,11 @@ import sys
 import threading
 import time
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project, when run from a checkout
-from crawler.demo.server import LocalHTTPServer  # noqa: E402
+from crawler.demo.server import LocalHTTPServer, QuietHandler  # noqa: E402
 
 GENERIC_DOMAIN = "news.example.org"
 RT_DOMAIN = "www.rt.com"
@@ -438,32 +437,15 @@ measure traffic and show personalised content. <a href="/privacy/">Privacy polic
         return "other", 404, "text/html; charset=utf-8", self.error_page(404, "Page not found"), None
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server_version = "newsclean-bench/1.0"
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format, *args):  # noqa: A002 - quiet
-        pass
-
-    def handle(self):
-        try:
-            super().handle()
-        except (ConnectionResetError, BrokenPipeError):
-            pass
 
     def do_GET(self):
         owner: SyntheticServer = self.server.owner  # type: ignore[attr-defined]
         path = urlsplit(self.path).path
         what, status, ctype, body, index = owner.site.resolve(path)
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            return
-        owner.record(what, len(body), index)
+        if self.send_body(status, body, ctype):
+            owner.record(what, len(body), index)
 
 
 class SyntheticServer(LocalHTTPServer):

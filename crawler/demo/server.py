@@ -25,8 +25,10 @@ TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=
          "": "text/html; charset=utf-8"}
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server_version = "newsclean-demo/1.0"
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler for local test and benchmark servers: no access log, a client that gives
+    up mid-response is not an error, and send_body() writes a whole response."""
+
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format, *args):  # noqa: A002 - quiet
@@ -37,6 +39,25 @@ class _Handler(BaseHTTPRequestHandler):
             super().handle()
         except (ConnectionResetError, BrokenPipeError):  # the client gave up (time-outs, kills)
             pass
+
+    def send_body(self, status: int, data: bytes, ctype: str, head: bool = False, headers=None) -> bool:
+        """Status, headers and (unless head) the body; False when the client went away."""
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            if not head:
+                self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            return False
+        return True
+
+
+class _Handler(QuietHandler):
+    server_version = "newsclean-demo/1.0"
 
     def do_HEAD(self):
         self.do_GET(head=True)
@@ -58,19 +79,6 @@ class _Handler(BaseHTTPRequestHandler):
         data = file.read_bytes()
         ctype = TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         self.send_body(200, data, ctype, head)
-
-    def send_body(self, status: int, data: bytes, ctype: str, head: bool = False, headers=None):
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(data)))
-            for key, value in (headers or {}).items():
-                self.send_header(key, value)
-            self.end_headers()
-            if not head:
-                self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
 
 class LocalHTTPServer:
