@@ -15,6 +15,8 @@ import math
 
 import numpy as np
 
+from .blocks import inside
+
 CONTEXT_NAMES = [
     "ctx:p", "ctx:p_prev", "ctx:p_next", "ctx:p_window2", "ctx:p_window6", "ctx:p_parent",
     "ctx:p_gparent", "ctx:p_ggparent", "ctx:p_same_sig", "ctx:log_same_sig", "ctx:page_pos_share",
@@ -81,13 +83,7 @@ def context(p: np.ndarray, words: np.ndarray, index: np.ndarray, parents: np.nda
         holders = np.nonzero(pos_w >= 0.8 * total_pos)[0]
         if len(holders):
             main = int(holders[np.argmax(depth[holders])])
-    in_main = np.zeros(n_all, dtype=bool)
-    if main >= 0:
-        in_main[main] = True
-        for k in range(main + 1, n_all):
-            q = parent_list[k]
-            if q >= 0 and in_main[q]:
-                in_main[k] = True
+    in_main = inside(parent_list, main)
     for i in range(n):
         k = int(index[i])
         own_pw, own_w = p[i] * w[i], w[i]

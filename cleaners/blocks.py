@@ -197,6 +197,19 @@ def feature_names() -> list[str]:
     return names
 
 
+def inside(parents, top: int) -> list[bool]:
+    """For every element (numbered as segment() numbers them, parents before children): whether
+    it is `top` or lies below it. All False when top < 0."""
+    mask = [False] * len(parents)
+    if top >= 0:
+        mask[top] = True
+        for k in range(top + 1, len(parents)):
+            p = parents[k]
+            if p >= 0 and mask[p]:
+                mask[k] = True
+    return mask
+
+
 def _container_features(blocks: list[Block], words: np.ndarray, links: np.ndarray) -> np.ndarray:
     """Readability-style container scores: the words, link density and "good" words (sentence-
     long, few links) of the parent's and grandparent's subtrees, and whether the block lies in
@@ -255,13 +268,7 @@ def _container_features(blocks: list[Block], words: np.ndarray, links: np.ndarra
     if best < 0:
         best = first_parent
     best_score = max(best_score, 1.0)
-    in_best = [False] * n_all
-    if best >= 0:
-        in_best[best] = True
-        for k in range(best + 1, n_all):
-            p = parents[k]
-            if p >= 0 and in_best[p]:
-                in_best[k] = True
+    in_best = inside(parents, best)
     tg = max(total_good, 1.0)
     for i, b in enumerate(blocks):
         row = out[i]
