@@ -51,6 +51,8 @@ for _p in (str(PROJECT), str(HERE)):
 from synthetic_site import (GENERIC_DOMAIN, OK, SITES, SyntheticServer,  # noqa: E402
                             SyntheticSite, kind_of)
 
+from crawler.runner import subprocess_env  # noqa: E402
+
 MB = 2**20
 FRACTIONS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 FLAT_SLOPE_MB = 1.0  # "flat": RSS grows by less than this per 1,000 pages (10 MB over 10,000)
@@ -83,14 +85,6 @@ def crawl_command(site: SyntheticSite, base_url: str, output: Path, concurrency:
     return cmd
 
 
-def child_env() -> dict:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(PROJECT) + os.pathsep + env.get("PYTHONPATH", "")
-    env.pop("NEWSCLEAN_RUN_ID", None)
-    env["PYTHONWARNINGS"] = "ignore"
-    return env
-
-
 def run_crawl(site: SyntheticSite, server: SyntheticServer, workdir: Path, concurrency: int,
               interval: float, timeout: float, progress: bool, extra_settings: dict | None = None) -> dict:
     import psutil
@@ -104,7 +98,7 @@ def run_crawl(site: SyntheticSite, server: SyntheticServer, workdir: Path, concu
     samples = []
     with open(log_path, "wb") as err, open(out_path, "wb") as out:
         t0 = time.monotonic()
-        proc = subprocess.Popen(cmd, cwd=PROJECT, env=child_env(), stdout=out, stderr=err)
+        proc = subprocess.Popen(cmd, cwd=PROJECT, env=subprocess_env(), stdout=out, stderr=err)
         child = psutil.Process(proc.pid)
         timed_out = False
         last_print = 0.0
@@ -301,7 +295,7 @@ def clean_child(pages: int, site_name: str) -> dict:
 def run_compare(pages: int, site_name: str, timeout: float) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--clean-child", "--pages", str(pages),
            "--site", site_name]
-    done = subprocess.run(cmd, cwd=PROJECT, env=child_env(), capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(cmd, cwd=PROJECT, env=subprocess_env(), capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0:
         return {"error": done.stderr[-3000:]}
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -20,6 +20,19 @@ LOCAL_SETTINGS = {
 }
 
 
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def subprocess_env() -> dict:
+    """The environment for a crawl run as a child process from a checkout (tests, benchmarks):
+    this project importable, no run id inherited from the parent, no warnings on stderr."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(PROJECT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.pop("NEWSCLEAN_RUN_ID", None)
+    env["PYTHONWARNINGS"] = "ignore"
+    return env
+
+
 def project_settings(overrides: dict | None = None):
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from scrapy.utils.project import get_project_settings
