@@ -218,3 +218,24 @@ def test_tree_model_thresholds_by_group():
     assert model.threshold_for("none") == model.threshold_for(None) == 0.45
     shipped = blockmodel.load(str(blockmodel.second_path(blockmodel.MODEL_PATH)))
     assert all(0.0 < t < 1.0 for t in shipped.thresholds.values())
+
+
+def _page_with_visible_dates(head: str) -> str:
+    return ARTICLE_PAGE.replace("<script>", head + "<script>").replace(
+        '<p class="byline">By Jane Doe</p>',
+        '<p class="byline">By Jane Doe, first published 12 March 2025, updated '
+        '<time datetime="2026-01-20">20 January 2026</time></p>')
+
+
+def test_generic_date_comes_from_the_page_when_no_meta_tag_declares_one():
+    article = cleaners.clean(_page_with_visible_dates(""), url="https://courier.example/tram", kind="html")
+    assert article.status == "ok"
+    assert article.published is not None and article.published.startswith("2025-03-12"), article.published
+
+
+def test_no_date_is_guessed_for_a_product_page():
+    product = '<script type="application/ld+json">{"@type": "Product", "name": "Tram model"}</script>'
+    article = cleaners.clean(_page_with_visible_dates(product), url="https://shop.example/tram", kind="html")
+    assert generic.page_kind(tree_of(_page_with_visible_dates(product)),
+                             page_meta(tree_of(_page_with_visible_dates(product)))) == "product"
+    assert article.published is None
