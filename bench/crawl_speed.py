@@ -14,7 +14,8 @@ What runs:
             -s CONCURRENT_REQUESTS_PER_DOMAIN=16 -s LOG_LEVEL=INFO -a base_url=http://127.0.0.1:PORT
             -a allowed_domains=news.example.org -a max_sitemaps=K
     (`--site rt`: the `rt` spider on RT-template pages, so the RT site cleaner runs);
-  * from here, every --interval seconds: the child's RSS and CPU time (psutil) and the number of
+  * from here, every --interval seconds: the RSS and CPU time (psutil) of the child and of its
+    cleaning workers (crawler.cleanpool, NEWSCLEAN_CLEAN_WORKERS) together, and the number of
     article pages served so far (progress); after the run: Scrapy's own memusage stats and crawl
     stats (from its log), the run manifest (rows, parts, counts by status), and a DuckDB read-back
     of the whole dataset (row count, URLs, statuses) checked against what the server served.
@@ -22,7 +23,8 @@ What runs:
     cleaners.clean() loop over the pages generated in memory), to show the crawl's overhead.
 
 Figures: pages/s overall (child start to exit, start-up included) and steady (10 % to 90 % of
-the pages); CPU ms per page of the crawl process; RSS at 10/50/90/100 % of the pages and its slope
+the pages); CPU ms per page of the crawl process and its workers; their RSS together at
+10/50/90/100 % of the pages and its slope
 (MB per 1,000 pages, least squares over the samples from 10 % to 100 %; ~0 means flat).
 Exit status 1 when the crawl fails or the dataset does not hold exactly one row per page served.
 """
@@ -85,6 +87,26 @@ def crawl_command(site: SyntheticSite, base_url: str, output: Path, concurrency:
     return cmd
 
 
+def process_tree_usage(child) -> tuple[int, int, float, int]:
+    """(the crawl process's RSS, its RSS plus its cleaning workers', their CPU seconds together,
+    the number of workers): the workers (crawler.cleanpool) hold memory and do most of the work."""
+    import psutil
+
+    with child.oneshot():
+        crawl_rss = child.memory_info().rss
+        cpu = sum(child.cpu_times()[:2])
+    rss, workers = crawl_rss, 0
+    for kid in child.children(recursive=True):
+        try:
+            with kid.oneshot():
+                rss += kid.memory_info().rss
+                cpu += sum(kid.cpu_times()[:2])
+                workers += "spawn_main" in " ".join(kid.cmdline())  # not multiprocessing's resource tracker
+        except psutil.NoSuchProcess:  # a worker that has just exited
+            continue
+    return crawl_rss, rss, cpu, workers
+
+
 def run_crawl(site: SyntheticSite, server: SyntheticServer, workdir: Path, concurrency: int,
               interval: float, timeout: float, progress: bool, extra_settings: dict | None = None) -> dict:
     import psutil
@@ -105,14 +127,13 @@ def run_crawl(site: SyntheticSite, server: SyntheticServer, workdir: Path, concu
         while True:
             now = time.monotonic() - t0
             try:
-                with child.oneshot():
-                    rss = child.memory_info().rss
-                    cpu = sum(child.cpu_times()[:2])
+                crawl_rss, rss, cpu, workers = process_tree_usage(child)
             except psutil.NoSuchProcess:
                 rss = cpu = None
             if rss is not None and proc.poll() is None:
                 served = server.snapshot()["articles_served"]
                 samples.append({"t": round(now, 2), "pages": served, "rss_mb": round(rss / MB, 1),
+                                "crawl_rss_mb": round(crawl_rss / MB, 1), "workers": workers,
                                 "cpu_s": round(cpu, 2)})
                 if progress and now - last_print >= 15:
                     last_print = now
@@ -210,6 +231,8 @@ def memory_figures(samples: list[dict], pages: int) -> dict:
     steady = [(s["pages"] / 1000, s["rss_mb"]) for s in samples[:end + 1] if s["pages"] >= 0.1 * pages]
     k = slope(steady)
     peak = max(samples, key=lambda s: s["rss_mb"])
+    crawl_only = [(s["pages"] / 1000, s["crawl_rss_mb"]) for s in samples[:end + 1]
+                  if s["pages"] >= 0.1 * pages and "crawl_rss_mb" in s]
     rss10, rss100 = at.get("10%", {}).get("rss_mb"), at.get("100%", samples[-1])["rss_mb"]
     return {
         "rss_mb_at": {key: s["rss_mb"] for key, s in at.items()},
@@ -221,6 +244,10 @@ def memory_figures(samples: list[dict], pages: int) -> dict:
         "rss_mb_peak_at_pages": peak["pages"],
         "growth_mb_10_to_100": round(rss100 - rss10, 1) if rss10 is not None else None,
         "slope_mb_per_1000_pages": round(k, 3) if k is not None else None,
+        "crawl_process_rss_mb_peak": max((s.get("crawl_rss_mb", 0) for s in samples), default=None),
+        "crawl_process_slope_mb_per_1000_pages": (round(slope(crawl_only), 3)
+                                                  if slope(crawl_only) is not None else None),
+        "cleaning_workers": max((s.get("workers", 0) for s in samples), default=0),
         "slope_window": "samples from 10% of the pages served to all served",
         "slope_points": len(steady),
         "flat": (k is not None and k < FLAT_SLOPE_MB),
@@ -347,7 +374,8 @@ def print_report(r: dict) -> None:
     for key, value in rows:
         print(f"  {key:<{width}}  {value}")
     if m:
-        print(f"\nMemory of the crawl process (RSS every {r['interval_s']} s; progress = article pages served)")
+        print(f"\nMemory of the crawl process and its {m.get('cleaning_workers', 0)} cleaning worker(s) together "
+              f"(RSS every {r['interval_s']} s; progress = article pages served)")
         print(f"  {'progress':>8} {'pages':>8} {'time s':>8} {'RSS MB':>8}")
         print(f"  {'start':>8} {0:>8} {0.0:>8.1f} {m['rss_mb_start']:>8.1f}")
         for key, sample in m["progress_at"].items():
@@ -358,6 +386,9 @@ def print_report(r: dict) -> None:
         print(f"  peak RSS {m['rss_mb_peak']} MB (at {m['rss_mb_peak_at_pages']:,} pages); "
               f"growth 10%->100%: {m['growth_mb_10_to_100']} MB; slope {m['slope_mb_per_1000_pages']} MB per "
               f"1,000 pages -> {'flat' if m['flat'] else 'NOT flat'} (threshold {FLAT_SLOPE_MB})")
+        if m.get("cleaning_workers"):
+            print(f"  the crawl process alone: peak {m['crawl_process_rss_mb_peak']} MB, slope "
+                  f"{m['crawl_process_slope_mb_per_1000_pages']} MB per 1,000 pages")
         mu = r["scrapy_memusage"]
         if mu:
             print(f"  Scrapy memusage: startup {mu.get('startup_mb')} MB, max {mu.get('max_mb')} MB")

@@ -14,6 +14,7 @@ from cleaners.schema import article_record
 from cleaners.registry import host_of
 from cleaners.urls import registered_domain
 
+from . import cleanpool
 from .context import CrawlContext
 from .dataset import is_permanent
 from .items import ArticleRow, PageItem
@@ -71,21 +72,43 @@ def _quiet_drop(message: str) -> DropItem:
 
 
 class CleanPipeline:
-    """PageItem -> ArticleRow (dict of cleaners.schema.ARTICLE_SCHEMA)."""
+    """PageItem -> ArticleRow (dict of cleaners.schema.ARTICLE_SCHEMA), cleaned in the pool of
+    worker processes (crawler.cleanpool, NEWSCLEAN_CLEAN_WORKERS) or, with 0 workers, here."""
 
     def __init__(self, crawler):
         self.crawler = crawler
         self.ctx = CrawlContext.of(crawler)
         self.max_bytes = crawler.settings.getint("NEWSCLEAN_MAX_BYTES", MAX_BYTES)
+        self.workers = cleanpool.clean_workers(crawler.settings)
+        self.pool: cleanpool.CleanPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item, spider=None):
+    def open_spider(self, spider=None):
+        if self.workers:
+            self.pool = cleanpool.acquire(self.workers)
+
+    def close_spider(self, spider=None):
+        if self.pool is not None:
+            self.pool = None
+            cleanpool.release()
+
+    async def process_item(self, item, spider=None):
         if not isinstance(item, PageItem):
             return item
-        return page_to_row(item, self.ctx.run_id, self.max_bytes)
+        if self.pool is None:
+            return page_to_row(item, self.ctx.run_id, self.max_bytes)
+        cleaned = await self.pool.clean(dict(item), self.ctx.run_id, self.max_bytes)
+        if cleaned is None:  # a worker died on this page twice: an error row, not a lost page
+            status, reason = cleanpool.WORKER_DIED
+            return page_to_row(PageItem(item, body=None, error_status=status, error=reason),
+                               self.ctx.run_id, self.max_bytes)
+        record, site_url = cleaned
+        row = ArticleRow(record)
+        row.site_url = site_url
+        return row
 
 
 class DatasetPipeline:
