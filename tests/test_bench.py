@@ -168,3 +168,39 @@ def test_rules_keep_config_lines_and_repeated_code():
     code = ["increment();", "increment();", "}", "}", "<MyButton />", "<MyButton />", "1", "1"]
     assert filter_paragraphs(code) == code
     assert filter_paragraphs(["Dark Roast Coffee", "Dark Roast Coffee"]) == ["Dark Roast Coffee"]
+
+
+def test_metadata_runs_and_counts_add_up(wcxb, tmp_path):
+    """bench/metadata.py: every system and field scored, outcomes partition the pages, rates in
+    [0, 1]."""
+    out = tmp_path / "metadata.json"
+    sample = 8
+    done = run("metadata.py", "--sample", str(sample), "--wcxb", str(wcxb), "--json", str(out), "--quiet",
+               timeout=60)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "HEADLINE" in done.stdout
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["pages"] == sample and len(report["per_page"]) == sample
+    assert report["split"]["heldout_pages"] + report["split"]["tuning_pages"] == sample
+    expected = {"ours": {"date", "title", "author"}, "trafilatura": {"date", "title", "author"},
+                "htmldate": {"date"}}
+    with_date = sum(1 for page in report["per_page"].values() if page["reference"]["date"])
+    with_author = sum(1 for page in report["per_page"].values() if page["reference"]["author"])
+    for system, fields in expected.items():
+        overall = report["figures"][system]["all"]
+        assert overall["pages"] == sample
+        assert fields <= set(overall), (system, overall)
+        for field in fields & {"date", "author"}:
+            f = overall[field]
+            assert f["right"] + f["wrong"] + f["missing"] == f["with_reference"]
+            assert f["with_reference"] + f["without_reference"] == sample
+            assert 0 <= f["invented"] <= f["without_reference"]
+        assert overall["date"]["with_reference"] == with_date
+        if "author" in fields:
+            assert overall["author"]["with_reference"] == with_author
+            t = overall["title"]
+            assert t["pages"] == sample and 0 <= t["exact"] <= sample and 0 <= t["missing"] <= sample
+        rates = [v for f in fields for k, v in overall[f].items() if k.endswith("_rate") or k == "mean_f1"]
+        assert rates and all(v is None or 0.0 <= v <= 1.0 for v in rates), (system, overall)
+        for page in report["per_page"].values():
+            assert set(page[system]["scores"]) == fields
