@@ -24,6 +24,7 @@ from lxml.html import HtmlElement
 from readability import Document
 
 from .article import Extracted, count_words
+from .bylines import byline_authors
 from . import blockcontext, blockmodel, blocks
 from .htmlmeta import PageMeta, page_meta, text_of
 from .textrules import filter_paragraphs
@@ -265,7 +266,7 @@ def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tu
         paragraphs=paragraphs,
         title=title,
         description=meta.description,
-        authors=meta.authors,
+        authors=meta.authors or byline_authors(tree),
         published=meta.published or _date(tree, kind),
         modified=meta.modified,
         section=meta.section,

@@ -151,6 +151,9 @@ def canonical_url(tree: HtmlElement) -> str | None:
     return first_meta(tree, "og:url")
 
 
+_URLISH = re.compile(r"://|^www\.|^[\w.-]+\.[a-z]{2,}/", re.IGNORECASE)
+
+
 def page_meta(tree: HtmlElement) -> PageMeta:
     """All the metadata the page declares, JSON-LD first, meta tags after."""
     objects = json_ld_objects(tree)
@@ -176,6 +179,8 @@ def page_meta(tree: HtmlElement) -> PageMeta:
         ld_types=set().union(*(_types(obj) for obj in objects)),
         og_type=(first_meta(tree, "og:type") or "").strip().lower(),
     )
+    # article:author often holds the author's Facebook or profile page: a URL names no one
+    meta.authors = [a for a in meta.authors if not _URLISH.search(a)]
     if meta.site_name:  # an outlet named as its own author ("RT en Español") is not a byline
         meta.authors = [a for a in meta.authors if a.casefold() != meta.site_name.casefold()]
     return meta
