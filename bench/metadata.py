@@ -303,31 +303,6 @@ def print_report(report: dict) -> None:
         f"{s}={report['mean_seconds'][s]:.3f}" for s in SYSTEMS))
 
 
-def run_pages(wcxb: Path, ids: list[str], jobs: int, quiet: bool) -> list[dict]:
-    """process_page over all pages, in `jobs` processes when > 1 (as bench/quality.py)."""
-    started = time.time()
-    results = []
-
-    def progress() -> None:
-        if not quiet and len(results) % 100 == 0:
-            print(f"  {len(results)}/{len(ids)} pages, {time.time() - started:.0f} s",
-                  file=sys.stderr, flush=True)
-
-    if jobs > 1:
-        import multiprocessing
-
-        with multiprocessing.Pool(jobs, initializer=_init_worker, initargs=(wcxb,)) as pool:
-            for result in pool.imap_unordered(process_page, ids, chunksize=2):
-                results.append(result)
-                progress()
-    else:
-        _init_worker(wcxb)
-        for file_id in ids:
-            results.append(process_page(file_id))
-            progress()
-    return sorted(results, key=lambda r: r["id"])
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -346,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     refs = load_references(wcxb, evaluate, ids)
 
     started = time.time()
-    results = run_pages(wcxb, ids, args.jobs, args.quiet)
+    results = quality.run_pages(process_page, _init_worker, wcxb, ids, args.jobs, args.quiet)
     heldout = {r["id"]: quality.is_heldout(meta.get(r["id"], {}).get("domain", r["id"])) for r in results}
 
     scores = {s: {r["id"]: score_page(evaluate, r["values"][s], refs[r["id"]], s) for r in results}
@@ -391,11 +366,7 @@ def main(argv: list[str] | None = None) -> int:
                      for r in results},
     }
     print_report(report)
-    if args.json_out:
-        out = Path(args.json_out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"\nwrote {out}")
+    quality.write_report(report, args.json_out)
     return 0
 
 

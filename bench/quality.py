@@ -237,6 +237,40 @@ def process_page(file_id: str) -> dict:
 # Scoring
 
 
+def run_pages(process, init_worker, wcxb: Path, ids: list[str], jobs: int, quiet: bool) -> list[dict]:
+    """process(file_id) over all pages (after init_worker(wcxb) in each process), in `jobs`
+    processes when > 1; the results sorted by page id. Shared with bench/metadata.py."""
+    started = time.time()
+    results: list[dict] = []
+
+    def progress() -> None:
+        if not quiet and len(results) % 50 == 0:
+            print(f"  {len(results)}/{len(ids)} pages, {time.time() - started:.0f} s", file=sys.stderr, flush=True)
+
+    if jobs > 1:
+        import multiprocessing
+
+        with multiprocessing.Pool(jobs, initializer=init_worker, initargs=(wcxb,)) as pool:
+            for result in pool.imap_unordered(process, ids, chunksize=2):
+                results.append(result)
+                progress()
+    else:
+        init_worker(wcxb)
+        for file_id in ids:
+            results.append(process(file_id))
+            progress()
+    return sorted(results, key=lambda r: r["id"])
+
+
+def write_report(report: dict, path: str | None) -> None:
+    """The JSON report (when --json was given), written where asked."""
+    if path:
+        out = Path(path)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"\nwrote {out}")
+
+
 def score_page(evaluate, text: str, gt: dict) -> dict:
     p, r, f1 = evaluate.word_f1(text, gt["main_content"])
     lower = text.lower()
@@ -417,7 +451,7 @@ def print_report(report: dict) -> None:
     for entry in log:
         print(f"  {rule_label(entry['rule'])[:34]:<34} {entry['pages']:>5} {entry['lines']:>6} {entry['words']:>6} "
               f"{entry['lines_in_reference']:>6} {entry['with_lost']:>9} {entry['f1_contribution']:>+11.6f}")
-    print(f"\nTime per page (s, mean): " + ", ".join(
+    print("\nTime per page (s, mean): " + ", ".join(
         f"{s}={report['mean_seconds'][s]:.3f}" for s in SYSTEMS) + "  (see bench/speed.py for speed)")
 
 
@@ -438,24 +472,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit(f"error: no pages found under {wcxb}")
 
     started = time.time()
-    results = []
-    if args.jobs > 1:
-        import multiprocessing
-
-        with multiprocessing.Pool(args.jobs, initializer=_init_worker, initargs=(wcxb,)) as pool:
-            for result in pool.imap_unordered(process_page, ids, chunksize=2):
-                results.append(result)
-                if not args.quiet and len(results) % 50 == 0:
-                    print(f"  {len(results)}/{len(ids)} pages, {time.time() - started:.0f} s",
-                          file=sys.stderr, flush=True)
-    else:
-        _init_worker(wcxb)
-        for file_id in ids:
-            results.append(process_page(file_id))
-            if not args.quiet and len(results) % 50 == 0:
-                print(f"  {len(results)}/{len(ids)} pages, {time.time() - started:.0f} s",
-                      file=sys.stderr, flush=True)
-    results.sort(key=lambda r: r["id"])
+    results = run_pages(process_page, _init_worker, wcxb, ids, args.jobs, args.quiet)
 
     page_scores = {s: {r["id"]: score_page(evaluate, r["texts"][s], gt[r["id"]]) for r in results}
                    for s in SYSTEMS}
@@ -516,11 +533,7 @@ def main(argv: list[str] | None = None) -> int:
                      for r in results},
     }
     print_report(report)
-    if args.json_out:
-        out = Path(args.json_out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"\nwrote {out}")
+    write_report(report, args.json_out)
     return 0
 
 
