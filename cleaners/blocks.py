@@ -51,6 +51,14 @@ _KW_BIT = {k: 1 << i for i, k in enumerate(KEYWORDS)}
 _SHORT_KW = {"ad", "ads", "col", "row", "tab", "top", "tag", "btn", "doc", "toc", "faq", "nav", "rich"}
 _KW_RE = re.compile("|".join(sorted((re.escape(k) for k in KEYWORDS if k not in _SHORT_KW),
                                     key=len, reverse=True)))
+# A comment section as such (trafilatura's patterns: id or class starting with "comment", the
+# usual comment-list classes, Disqus), not any class that contains "comment" ("no-comments",
+# "comment-count"): marked by a bit above the keyword bits, not a feature of the classifier;
+# generic.py drops these sections under an article (see without_comment_sections).
+COMMENT_SECTION_BIT = 1 << len(KEYWORDS)
+_COMMENT_SECTION_ID = re.compile(r"^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments|respond)")
+_COMMENT_SECTION_CLASS = re.compile(r"^[Cc]omment(?!ary)|(?:article|post)-comments|comment-?list|comment-page|"
+                                    r"comments-content|comments-area")
 _TOKEN_RE = re.compile(r"[a-z]+")
 _WORD_RE = re.compile(r"\w+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
@@ -64,17 +72,19 @@ def _class_bits(el) -> int:
     cls, ident = el.get("class"), el.get("id")
     if not cls and not ident:
         return 0
-    value = f"{cls or ''} {ident or ''}"
+    value = (cls, ident)  # (not one joined string: the comment-section patterns are anchored)
     bits = _BITS_CACHE.get(value)
     if bits is not None:
         return bits
-    lowered = value.lower()
+    lowered = f"{cls or ''} {ident or ''}".lower()
     bits = 0
     for match in _KW_RE.findall(lowered):
         bits |= _KW_BIT[match]
     for token in _TOKEN_RE.findall(lowered):
         if token in _SHORT_KW:
             bits |= _KW_BIT[token]
+    if ident and _COMMENT_SECTION_ID.search(ident) or cls and _COMMENT_SECTION_CLASS.search(cls):
+        bits |= COMMENT_SECTION_BIT
     if len(_BITS_CACHE) > 100_000:
         _BITS_CACHE.clear()
     _BITS_CACHE[value] = bits
@@ -294,9 +304,11 @@ _N_BASE = 35
 
 
 def _unpack(values: list[int], width: int) -> np.ndarray:
-    """Bit masks (Python ints) as a (len(values), width) 0/1 matrix."""
+    """Bit masks (Python ints) as a (len(values), width) 0/1 matrix; bits above width (such as
+    COMMENT_SECTION_BIT) are left out."""
     nbytes = (width + 7) // 8
-    raw = np.frombuffer(b"".join(v.to_bytes(nbytes, "little") for v in values), dtype=np.uint8)
+    mask = (1 << width) - 1
+    raw = np.frombuffer(b"".join((v & mask).to_bytes(nbytes, "little") for v in values), dtype=np.uint8)
     return np.unpackbits(raw.reshape(len(values), nbytes), axis=1, bitorder="little")[:, :width]
 
 

@@ -189,6 +189,27 @@ def block_probabilities(tree: HtmlElement, url: str | None, meta: PageMeta):
     return found, proba, second.threshold_for(declared_article(meta))
 
 
+MIN_WORDS_BESIDE_COMMENTS = 200
+
+
+def without_comment_sections(chosen: list) -> list[str]:
+    """The texts of the chosen blocks, without those in a comment section (blocks.COMMENT_SECTION_BIT)
+    when at least MIN_WORDS_BESIDE_COMMENTS words were chosen outside such sections.
+
+    Reader comments under an article look like article paragraphs to the classifier, and on
+    some pages it keeps the whole thread (a Slashdot story: F1 0.20 with, 0.92 without). Pages
+    that are threads go to trafilatura (page_kind), but not every forum says it is one: on the
+    tuning part of WCXB dev this rule changes 12 of the 838 pages the classifier decides, 9 for
+    the better, 3 forums for the worse (mean page F1 +0.0015, no `with` snippet lost, 3 of 5
+    `without` snippets dropped)."""
+    in_comments = [bool((b.own_bits | b.anc_bits) & blocks.COMMENT_SECTION_BIT) for b in chosen]
+    if any(in_comments):
+        outside = sum(count_words(b.text) for b, inside in zip(chosen, in_comments) if not inside)
+        if outside >= MIN_WORDS_BESIDE_COMMENTS:
+            return [b.text for b, inside in zip(chosen, in_comments) if not inside]
+    return [b.text for b in chosen]
+
+
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
                   "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "techarticle",
                   "scholarlyarticle", "report", "liveblogposting", "socialmediaposting"}
@@ -246,7 +267,7 @@ def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tu
         judged = block_probabilities(tree, url, meta)
         if judged is not None:
             found, proba, threshold = judged
-            chosen = [b.text for b, p in zip(found, proba) if p >= threshold]
+            chosen = without_comment_sections([b for b, p in zip(found, proba) if p >= threshold])
             if _words(chosen) > _words(paragraphs):
                 paragraphs, extractor = chosen, "blocks"
     if _words(paragraphs) < MIN_WORDS:

@@ -239,3 +239,37 @@ def test_no_date_is_guessed_for_a_product_page():
     assert generic.page_kind(tree_of(_page_with_visible_dates(product)),
                              page_meta(tree_of(_page_with_visible_dates(product)))) == "product"
     assert article.published is None
+
+
+def _page_with_comments(n_paragraphs: int) -> str:
+    comments = "".join(
+        f'<li class="comment" id="comment-{i}"><div class="comment-content"><p>I read this twice and I still '
+        f"think the council should have asked the residents of the northern suburbs first, number {i}.</p>"
+        "</div></li>" for i in range(6))
+    return ARTICLE_PAGE.replace(
+        "".join(f"<p>{p}</p>" for p in PARAGRAPHS),
+        "".join(f"<p>{p}</p>" for p in (PARAGRAPHS * 3)[:n_paragraphs])).replace(
+        "</article>", f'</article><div id="comments" class="comments-area"><ol class="comment-list">{comments}</ol></div>')
+
+
+def test_comment_section_marked_apart_from_comment_keywords():
+    found = blocks.segment(tree_of(_page_with_comments(4)))
+    marked = {b.text[:20] for b in found if (b.own_bits | b.anc_bits) & blocks.COMMENT_SECTION_BIT}
+    assert marked and all(t.startswith("I read this twice") for t in marked)
+    X = blocks.features(found, None)  # the bit is not a feature: the matrix keeps its width
+    assert X.shape == (len(found), blocks.N_FEATURES)
+    no_comments = blocks.segment(tree_of('<html><body><div class="no-comments comment-count">'
+                                         '<p>Comments are closed.</p></div></body></html>'))
+    assert not any((b.own_bits | b.anc_bits) & blocks.COMMENT_SECTION_BIT for b in no_comments)
+
+
+def test_comments_dropped_under_an_article_but_kept_when_little_else_is_chosen():
+    article = _page_with_comments(8)
+    found = blocks.segment(tree_of(article))
+    kept = generic.without_comment_sections(list(found))
+    assert not any(t.startswith("I read this twice") for t in kept)
+    assert sum(t in kept for t in PARAGRAPHS) == len(PARAGRAPHS)
+    short = [b for b in found if b.text.startswith(("I read this twice", "The city council"))]
+    assert generic.without_comment_sections(short) == [b.text for b in short]  # < 200 words beside them
+    cleaned = cleaners.clean(article, url="https://courier.example/tram", kind="html")
+    assert "I read this twice" not in cleaned.text and PARAGRAPHS[0] in cleaned.text
