@@ -5,11 +5,14 @@ loop, a crawl of a fast server uses one core while cleaning (the expensive part)
 all. With NEWSCLEAN_CLEAN_WORKERS = N > 0 the pipeline hands each page to one pool of N worker
 processes (one pool per crawl process, shared by its spiders) and awaits the row, so Scrapy keeps
 fetching and parsing while the workers clean. 0 cleans in the crawl process itself; "auto" (the
-default) means one worker per core on machines with more than one core.
+default) means one worker per core on machines with more than one core, at most MAX_AUTO_WORKERS
+(each worker holds ~200 MB, and a polite crawl of real sites is limited by its delays, not by
+cleaning).
 
 Nothing is lost when a worker dies (a crash inside a parser, the out-of-memory killer): the pool
 is replaced and the page cleaned again in the new one; a page on which a second worker dies too
-becomes a cleaner_error row that says so, and the crawl goes on.
+becomes a cleaner_error row that says so (the pool serves several pages at once, so the page
+may be a bystander of another one's crash), and the crawl goes on.
 """
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ log = logging.getLogger(__name__)
 _LOCK = threading.Lock()
 _POOL: "CleanPool | None" = None
 _USERS = 0
+MAX_AUTO_WORKERS = 4
 
 
 def clean_workers(settings) -> int:
@@ -36,7 +40,7 @@ def clean_workers(settings) -> int:
     value = settings.get("NEWSCLEAN_CLEAN_WORKERS", "auto")
     if value is None or str(value).strip().lower() in ("", "auto"):
         cores = os.cpu_count() or 1
-        return cores if cores > 1 else 0  # on one core a worker only adds copying
+        return min(cores, MAX_AUTO_WORKERS) if cores > 1 else 0  # on one core a worker only adds copying
     workers = int(value)
     if workers < 0:
         raise ValueError(f"NEWSCLEAN_CLEAN_WORKERS must be >= 0 or 'auto', not {value!r}")
@@ -127,5 +131,5 @@ def release() -> None:
     pool.shutdown()
 
 
-WORKER_DIED = (STATUS_CLEANER_ERROR, "the cleaning worker process died on this page twice "
-                                     "(a crash in a parser or out of memory)")
+WORKER_DIED = (STATUS_CLEANER_ERROR, "a cleaning worker process died twice while this page was being "
+                                     "cleaned (a crash in a parser or out of memory)")

@@ -67,8 +67,8 @@ NEWSCLEAN_PART_SECONDS = 300  # ... or this many seconds (bounds what a kill can
 NEWSCLEAN_ROW_GROUP_SIZE = 500
 
 # Cleaning runs in worker processes (crawler.cleanpool) so that Scrapy's one thread keeps
-# fetching: "auto" = one worker per core on machines with more than one core; 0 = clean in the
-# crawl process.
+# fetching: "auto" = one worker per core on machines with more than one core (at most 4); 0 = clean
+# in the crawl process.
 NEWSCLEAN_CLEAN_WORKERS = os.environ.get("NEWSCLEAN_CLEAN_WORKERS", "auto")
 
 # One page yields one item: Scrapy's default of 100 concurrent items only adds asyncio tasks.

@@ -43,7 +43,7 @@ def test_clean_workers_setting():
     assert cleanpool.clean_workers(Settings({"NEWSCLEAN_CLEAN_WORKERS": "0"})) == 0
     assert cleanpool.clean_workers(Settings({"NEWSCLEAN_CLEAN_WORKERS": 3})) == 3
     auto = cleanpool.clean_workers(Settings({"NEWSCLEAN_CLEAN_WORKERS": "auto"}))
-    assert auto == (psutil.cpu_count() if psutil.cpu_count() > 1 else 0)
+    assert auto == (min(psutil.cpu_count(), cleanpool.MAX_AUTO_WORKERS) if psutil.cpu_count() > 1 else 0)
     with pytest.raises(ValueError):
         cleanpool.clean_workers(Settings({"NEWSCLEAN_CLEAN_WORKERS": "-1"}))
 
