@@ -108,15 +108,23 @@ def json_ld_article(tree: HtmlElement, objects: list[dict] | None = None) -> dic
     return None
 
 
-def _names(value) -> list[str]:
+def _names(value, by_id: dict | None = None) -> list[str]:
     """Names from a JSON-LD value (a string, a Person/Thing, or a list); entities unescaped,
-    since some sites put HTML-escaped text (NASA&#039;s) into their JSON-LD."""
+    since some sites put HTML-escaped text (NASA&#039;s) into their JSON-LD. A reference
+    ({"@id": ...}, as WordPress / Yoast graphs name the author) is looked up in by_id."""
     names = []
     for item in _as_list(value):
+        if isinstance(item, dict) and "name" not in item and by_id:
+            item = by_id.get(item.get("@id"), item)
         name = item.get("name") if isinstance(item, dict) else item
         if isinstance(name, str) and name.strip():
             names.append(" ".join(html.unescape(name).split()))
     return names
+
+
+def _by_id(objects: list[dict]) -> dict:
+    """JSON-LD objects by their @id, for references."""
+    return {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str) and "name" in obj}
 
 
 def _keywords(value) -> list[str]:
@@ -164,7 +172,8 @@ def page_meta(tree: HtmlElement) -> PageMeta:
         or (" ".join(head_title.split()) if head_title else None),
         description=(_names(ld.get("description")) or [None])[0]
         or first_meta(tree, "og:description", "description", "twitter:description"),
-        authors=unique(_names(ld.get("author")) or meta_values(tree, "author", "article:author")),
+        authors=unique(_names(ld.get("author"), _by_id(objects))
+                       or meta_values(tree, "author", "article:author")),
         published=parse_iso(ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None)
         or parse_iso(first_meta(tree, "article:published_time", "datePublished", "pubdate",
                                 "mediator_published_time", "parsely-pub-date", "sailthru.date")),

@@ -58,3 +58,11 @@ def test_an_author_that_is_a_url_names_no_one():
             '<meta name="author" content="www.example.com/staff/jo">')
     tree = lxml.html.document_fromstring(page("", head))
     assert page_meta(tree).authors == []
+
+
+def test_json_ld_author_given_by_reference_is_looked_up():
+    graph = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
+             '{"@type": "Article", "headline": "Budget talks", "author": {"@id": "https://x.example/#/person/1"}},'
+             '{"@type": "Person", "@id": "https://x.example/#/person/1", "name": "Jayesh Shinde"}]}</script>')
+    tree = lxml.html.document_fromstring(page("", graph))
+    assert page_meta(tree).authors == ["Jayesh Shinde"]
