@@ -306,11 +306,7 @@ def print_report(report: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--wcxb", help=f"the WCXB dev directory (default: {quality.DEFAULT_WCXB})")
-    parser.add_argument("--sample", type=int, help="only N pages (a deterministic subset)")
-    parser.add_argument("--json", dest="json_out", help="write all figures to this JSON file")
-    parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
-    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    quality.add_run_arguments(parser)
     args = parser.parse_args(argv)
 
     wcxb = quality.find_wcxb(args.wcxb)

@@ -262,6 +262,15 @@ def run_pages(process, init_worker, wcxb: Path, ids: list[str], jobs: int, quiet
     return sorted(results, key=lambda r: r["id"])
 
 
+def add_run_arguments(parser) -> None:
+    """--wcxb, --sample, --json, --jobs, --quiet: shared with bench/metadata.py."""
+    parser.add_argument("--wcxb", help=f"the WCXB dev directory (default: {DEFAULT_WCXB})")
+    parser.add_argument("--sample", type=int, help="only N pages (a deterministic subset)")
+    parser.add_argument("--json", dest="json_out", help="write all figures to this JSON file")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
 def write_report(report: dict, path: str | None) -> None:
     """The JSON report (when --json was given), written where asked."""
     if path:
@@ -458,11 +467,7 @@ def print_report(report: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--wcxb", help=f"the WCXB dev directory (default: {DEFAULT_WCXB})")
-    parser.add_argument("--sample", type=int, help="only N pages (a deterministic subset)")
-    parser.add_argument("--json", dest="json_out", help="write all figures to this JSON file")
-    parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
-    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    add_run_arguments(parser)
     args = parser.parse_args(argv)
 
     wcxb = find_wcxb(args.wcxb)
