@@ -101,7 +101,7 @@ class CleanPipeline:
         if self.pool is None:
             return page_to_row(item, self.ctx.run_id, self.max_bytes)
         cleaned = await self.pool.clean(dict(item), self.ctx.run_id, self.max_bytes)
-        if cleaned is None:  # a worker died on this page twice: an error row, not a lost page
+        if cleaned is None:  # workers died twice while cleaning it: an error row, not a lost page
             status, reason = cleanpool.WORKER_DIED
             return page_to_row(PageItem(item, body=None, error_status=status, error=reason),
                                self.ctx.run_id, self.max_bytes)
