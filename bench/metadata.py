@@ -53,7 +53,6 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
-from datetime import date, datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -333,12 +332,8 @@ def main(argv: list[str] | None = None) -> int:
 
     n_heldout = sum(heldout.values())
     report = {
-        "benchmark": "WCXB dev (../shared/bench/wcxb-dev): title, author, publication date",
-        "date": date.today().isoformat(),
-        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "seconds": round(time.time() - started, 1),
-        "args": {"sample": args.sample, "jobs": args.jobs, "wcxb": str(wcxb)},
-        "versions": quality.versions(),
+        **quality.report_header("WCXB dev (../shared/bench/wcxb-dev): title, author, publication date",
+                                started, args, wcxb),
         "systems": {
             "ours": 'cleaners.clean(html_bytes, url=None, kind="html") -> .title, .authors, .published',
             "trafilatura": "trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)"

@@ -271,6 +271,17 @@ def add_run_arguments(parser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
+def report_header(benchmark: str, started: float, args, wcxb: Path) -> dict:
+    """The fields every JSON report starts with (shared with bench/metadata.py): what ran, when,
+    how long, with which arguments and library versions."""
+    return {"benchmark": benchmark,
+            "date": date.today().isoformat(),
+            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "seconds": round(time.time() - started, 1),
+            "args": {"sample": args.sample, "jobs": args.jobs, "wcxb": str(wcxb)},
+            "versions": versions()}
+
+
 def write_report(report: dict, path: str | None) -> None:
     """The JSON report (when --json was given), written where asked."""
     if path:
@@ -502,12 +513,7 @@ def main(argv: list[str] | None = None) -> int:
     heldout_set = set(heldout_ids)
     sites = {site_of(meta.get(i, {}).get("domain", i)) for i in ids}
     report = {
-        "benchmark": "WCXB dev (../shared/bench/wcxb-dev), scored with its evaluate.py",
-        "date": date.today().isoformat(),
-        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "seconds": round(time.time() - started, 1),
-        "args": {"sample": args.sample, "jobs": args.jobs, "wcxb": str(wcxb)},
-        "versions": versions(),
+        **report_header("WCXB dev (../shared/bench/wcxb-dev), scored with its evaluate.py", started, args, wcxb),
         "systems": {
             "ours": 'cleaners.clean(html_bytes, url=None, kind="html")',
             "ours-norules": "the same with cleaners.generic.APPLY_TEXT_RULES = False",
