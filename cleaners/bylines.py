@@ -36,6 +36,7 @@ _DATE_START = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)
                          re.IGNORECASE)
 _PREFIX = re.compile(r"^\s*(?:(?:written|posted|reviewed|edited|published|reported)\s+by|by|von|par|por|door|"
                      r"author|authors|autor|auteur)\s*[:\-–]?\s+", re.IGNORECASE)
+_NAME_CLASS = re.compile(r"author[-_]*name|byline[-_]*(?:name|author)")
 _MAX_WORDS_PER_NAME = 4
 _MAX_CHARS = 120
 
@@ -47,8 +48,7 @@ def _rank(element) -> int:
         return 0
     if element.get("rel") == "author":
         return 1
-    cls = (element.get("class") or "").lower()
-    if re.search(r"author[-_]*name|byline[-_]*(?:name|author)", cls):
+    if _NAME_CLASS.search((element.get("class") or "").lower()):
         return 2
     return 3
 
@@ -113,11 +113,10 @@ def byline_authors(tree) -> list[str]:
         found = _CANDIDATES(tree)
     except etree.XPathError:  # pragma: no cover
         return []
-    for rank in range(4):
-        for element in found:
-            if _rank(element) != rank or element.tag in ("meta", "link", "script", "style"):
-                continue
-            names = names_in(_text(element))
-            if names and not _in_other_section(element):
-                return names
+    for element in sorted(found, key=_rank):  # surest first; page order within a rank (stable sort)
+        if element.tag in ("meta", "link", "script", "style"):
+            continue
+        names = names_in(_text(element))
+        if names and not _in_other_section(element):
+            return names
     return []
