@@ -231,8 +231,7 @@ def memory_figures(samples: list[dict], pages: int) -> dict:
     steady = [(s["pages"] / 1000, s["rss_mb"]) for s in samples[:end + 1] if s["pages"] >= 0.1 * pages]
     k = slope(steady)
     peak = max(samples, key=lambda s: s["rss_mb"])
-    crawl_only = [(s["pages"] / 1000, s["crawl_rss_mb"]) for s in samples[:end + 1]
-                  if s["pages"] >= 0.1 * pages and "crawl_rss_mb" in s]
+    k_crawl = slope([(s["pages"] / 1000, s["crawl_rss_mb"]) for s in samples[:end + 1] if s["pages"] >= 0.1 * pages])
     rss10, rss100 = at.get("10%", {}).get("rss_mb"), at.get("100%", samples[-1])["rss_mb"]
     return {
         "rss_mb_at": {key: s["rss_mb"] for key, s in at.items()},
@@ -244,10 +243,9 @@ def memory_figures(samples: list[dict], pages: int) -> dict:
         "rss_mb_peak_at_pages": peak["pages"],
         "growth_mb_10_to_100": round(rss100 - rss10, 1) if rss10 is not None else None,
         "slope_mb_per_1000_pages": round(k, 3) if k is not None else None,
-        "crawl_process_rss_mb_peak": max((s.get("crawl_rss_mb", 0) for s in samples), default=None),
-        "crawl_process_slope_mb_per_1000_pages": (round(slope(crawl_only), 3)
-                                                  if slope(crawl_only) is not None else None),
-        "cleaning_workers": max((s.get("workers", 0) for s in samples), default=0),
+        "crawl_process_rss_mb_peak": max(s["crawl_rss_mb"] for s in samples),
+        "crawl_process_slope_mb_per_1000_pages": round(k_crawl, 3) if k_crawl is not None else None,
+        "cleaning_workers": max(s["workers"] for s in samples),
         "slope_window": "samples from 10% of the pages served to all served",
         "slope_points": len(steady),
         "flat": (k is not None and k < FLAT_SLOPE_MB),
