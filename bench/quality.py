@@ -10,7 +10,7 @@ Systems (all run on the same pages in one run):
                      the learned block classifier, trafilatura / readability when it finds
                      < 40 words, then the generic text rules)
   ours-norules       the same with the generic text rules switched off
-                     (cleaners.generic.APPLY_TEXT_RULES = False)
+                     (cleaners.generic.extract.APPLY_TEXT_RULES = False)
   trafilatura        trafilatura.extract(html, include_comments=False)
   traf-precision     trafilatura.extract(html, include_comments=False, favor_precision=True)
   readability        readability-lxml Document(html).summary() -> text
@@ -78,7 +78,7 @@ def _stable_hash(text: str) -> int:
 
 def site_of(domain: str) -> str:
     """The registered domain ('store.steampowered.com' -> 'steampowered.com')."""
-    from cleaners.urls import registered_domain
+    from cleaners.metadata.urls import registered_domain
 
     return registered_domain("//" + domain) or domain
 
@@ -146,7 +146,7 @@ def run_readability(html: str) -> str:
 
 def run_ours(data: bytes, rules: bool = True):
     import cleaners
-    from cleaners import generic
+    from cleaners.generic import extract as generic
 
     generic.APPLY_TEXT_RULES = rules
     try:
@@ -159,7 +159,7 @@ def run_ours(data: bytes, rules: bool = True):
 def rule_drops(paragraphs: list[str], title: str | None) -> list[tuple[str, str]]:
     """Replays textrules.filter_paragraphs stage by stage on the rules-off output and names the
     rule that dropped each line: [(rule, line), ...]."""
-    from cleaners import textrules
+    from cleaners.generic import textrules
 
     def removed(before: list[str], after: list[str]) -> list[str]:
         left = Counter(after)
@@ -395,7 +395,7 @@ def versions() -> dict:
 def rule_label(rule: str) -> str:
     """'pattern:9' -> 'pattern:9 ^(photo|image|...' so the table says which regex it is."""
     if rule.startswith("pattern:"):
-        from cleaners import textrules
+        from cleaners.generic import textrules
 
         try:
             return f"{rule} {textrules._JUNK_PATTERNS[int(rule.split(':')[1])].pattern}"
@@ -516,7 +516,7 @@ def main(argv: list[str] | None = None) -> int:
         **report_header("WCXB dev (../shared/bench/wcxb-dev), scored with its evaluate.py", started, args, wcxb),
         "systems": {
             "ours": 'cleaners.clean(html_bytes, url=None, kind="html")',
-            "ours-norules": "the same with cleaners.generic.APPLY_TEXT_RULES = False",
+            "ours-norules": "the same with cleaners.generic.extract.APPLY_TEXT_RULES = False",
             "trafilatura": "trafilatura.extract(html, include_comments=False)",
             "traf-precision": "trafilatura.extract(html, include_comments=False, favor_precision=True)",
             "readability": "readability.Document(html).summary() -> text, a line per block",

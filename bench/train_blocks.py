@@ -1,25 +1,25 @@
 #!/usr/bin/env python3
-"""Trains the block classifier of the generic path (cleaners/blocks.py features, model in
-cleaners/models/blocks.json) on the TUNING part of the WCXB dev set only: the held-out sites
+"""Trains the block classifier of the generic path (cleaners/generic/blocks.py features, model in
+cleaners/generic/models/blocks.json) on the TUNING part of the WCXB dev set only: the held-out sites
 (bench/quality.py's split, by registered domain) are never read.
 
     .venv/bin/pip install scikit-learn   # training only; the package evaluates the model with numpy
     .venv/bin/python bench/train_blocks.py --jobs 2
 
-Two passes. The first model reads each block's own features (cleaners/blocks.py). The second
-reads those plus what the first pass thought of the block's surroundings (cleaners/blockcontext.py);
+Two passes. The first model reads each block's own features (cleaners/generic/blocks.py). The second
+reads those plus what the first pass thought of the block's surroundings (cleaners/generic/blockcontext.py);
 it is trained on OUT-OF-FOLD first-pass probabilities (K folds by site), so that it learns from
 first-pass opinions about unseen pages, as at run time. Its own out-of-fold probabilities choose
 the thresholds: one per generic.declared_article() group (the page declares itself an article
 in JSON-LD, in og:type, or not at all), the combination with the best mean page F1 among those
 that keep no more boilerplate (`without` snippets) than trafilatura on the same pages.
-Both passes go to cleaners/models/ (blocks.json, blocks-context.json).
+Both passes go to cleaners/generic/models/ (blocks.json, blocks-context.json).
 
 Labels: a block is main content when at least half of its word trigrams (its words, for blocks
 of one or two words) occur in the page's ground-truth main_content. Sample weights: the block's
 share of its page's words, so every page counts alike (the benchmark averages F1 over pages).
 Model: sklearn HistGradientBoostingClassifier, fixed seed (deterministic), exported as plain
-JSON trees that cleaners/blockmodel.py evaluates with numpy.
+JSON trees that cleaners/generic/blockmodel.py evaluates with numpy.
 
 The report: K-fold cross-validation by site on the tuning part (page-level word F1 of the
 block texts by threshold and page type, first and second pass, and trafilatura's fast mode).
@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import quality  # noqa: E402
 
 PROJECT = quality.PROJECT
-MODEL_PATH = PROJECT / "cleaners" / "models" / "blocks.json"
+MODEL_PATH = PROJECT / "cleaners" / "generic" / "models" / "blocks.json"
 CACHE = Path("/tmp/newsclean-blocks-cache-2.pkl")
 
 _WCXB = None
@@ -59,8 +59,9 @@ def _trigrams(tokens):
 
 def page_rows(file_id: str):
     """Features, labels and weights of one page's blocks, plus what the page-level scoring needs."""
-    from cleaners import core, generic
-    from cleaners.decode import decode
+    from cleaners import core
+    from cleaners.generic import extract as generic
+    from cleaners.io.decode import decode
 
     data = quality.read_page(_WCXB, file_id)
     text, _ = decode(data, None)
@@ -84,7 +85,7 @@ def page_rows(file_id: str):
         else:
             tri = _trigrams(toks)
             labels[i] = sum(t in ref_tri for t in tri) / len(tri)
-    from cleaners.blockcontext import signature
+    from cleaners.generic.blockcontext import signature
 
     sig_ids: dict = {}
     return {"id": file_id, "X": X, "y": labels, "words": nwords, "texts": [b.text for b in blocks],
@@ -160,7 +161,7 @@ def out_of_fold(rows, folds, k, columns_of, iterations, label):
 
 def with_context(row, p1, keep):
     """The second pass's input: the first pass's features plus blockcontext's columns."""
-    from cleaners.blockcontext import context
+    from cleaners.generic.blockcontext import context
 
     words = np.expm1(row["X"][:, 1]).round()
     C = context(p1, words, row["index"], row["parents"], row["sigs"], row["texts"])
@@ -257,14 +258,14 @@ def main(argv=None):
         if args.cache and not args.sample:
             CACHE.write_bytes(pickle.dumps(rows))
     print(f"features of {sum(len(r['X']) for r in rows)} blocks in {time.time() - started:.0f} s", file=sys.stderr)
-    from cleaners.blocks import feature_names
+    from cleaners.generic.blocks import feature_names
 
     names = feature_names()
     drop = () if args.with_trafilatura else ("in_traf", "traf_share")
     keep = np.array([not n.startswith(drop) for n in names]) if drop else np.ones(len(names), dtype=bool)
     kept_names = [n for n, k in zip(names, keep) if k]
-    from cleaners import blockmodel
-    from cleaners.blockcontext import CONTEXT_NAMES
+    from cleaners.generic import blockmodel
+    from cleaners.generic.blockcontext import CONTEXT_NAMES
 
     first = lambda r: r["X"][:, keep]  # noqa: E731
     k = args.folds

@@ -17,10 +17,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 
 from .article import CLEANER_VERSION, STATUS_OK, STATUS_READ_ERROR, error_article
 from .core import MAX_BYTES, clean
-from .inputs import WARC_SUFFIXES, SavedPage, expand, iter_pages
-from .jsonl import JsonlWriter
-from .parquet import ParquetWriter
-from .schema import article_record
+from .io.inputs import WARC_SUFFIXES, SavedPage, expand, iter_pages
+from .io.jsonl import JsonlWriter
+from .io.parquet import ParquetWriter
+from .io.schema import article_record
 
 stderr = Console(stderr=True, soft_wrap=True)
 

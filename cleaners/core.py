@@ -12,15 +12,16 @@ import re
 import lxml.etree
 import lxml.html
 
-from . import generic, textrules
+from .generic import extract as generic
+from .generic import textrules
 from .article import (STATUS_CLEANER_ERROR, STATUS_DECODE_ERROR, STATUS_EMPTY, STATUS_NO_ARTICLE, STATUS_NOT_HTML,
                       STATUS_OK, STATUS_PARSE_ERROR, STATUS_TOO_LARGE, Article, Extracted,
                       content_hash, count_words, error_article, join_paragraphs, normalise_paragraph)
-from .decode import DecodeError, binary_reason, decode, looks_like_html
-from .htmlmeta import page_meta, unique
-from .language import detect_language
+from .io.decode import DecodeError, binary_reason, decode, looks_like_html
+from .metadata.htmlmeta import page_meta, unique
+from .metadata.language import detect_language
 from .registry import SiteCleaner, find_by_text, find_by_url
-from .urls import registered_domain
+from .metadata.urls import registered_domain
 
 log = logging.getLogger(__name__)
 

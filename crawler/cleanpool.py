@@ -60,7 +60,7 @@ def _start_worker(parent_pid: int) -> None:
     """Load the block classifier once per worker instead of on its first page."""
     threading.Thread(target=_exit_with, args=(parent_pid,), name="exit-with-parent", daemon=True).start()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
-    from cleaners import generic
+    from cleaners.generic import extract as generic
 
     generic._model()
 

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from cleaners.parquet import ParquetWriter
-from cleaners.schema import DATASET_SCHEMA
+from cleaners.io.parquet import ParquetWriter
+from cleaners.io.schema import DATASET_SCHEMA
 
 from .state import StateStore, open_state_store
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from scrapy.exporters import BaseItemExporter
 from scrapy.extensions.feedexport import FileFeedStorage
 
-from cleaners.parquet import ROW_GROUP_SIZE, RowGroupWriter, temporary_name
-from cleaners.schema import ARTICLE_SCHEMA, article_record
+from cleaners.io.parquet import ROW_GROUP_SIZE, RowGroupWriter, temporary_name
+from cleaners.io.schema import ARTICLE_SCHEMA, article_record
 
 from .items import PageItem
 

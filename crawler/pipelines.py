@@ -10,9 +10,9 @@ from scrapy.exceptions import DropItem
 from cleaners import clean
 from cleaners.article import STATUS_FETCH_ERROR, STATUS_NOT_HTML, error_article
 from cleaners.core import MAX_BYTES
-from cleaners.schema import article_record
+from cleaners.io.schema import article_record
 from cleaners.registry import host_of
-from cleaners.urls import registered_domain
+from cleaners.metadata.urls import registered_domain
 
 from . import cleanpool
 from .context import CrawlContext

@@ -86,11 +86,11 @@ def test_speed_runs(wcxb, tmp_path):
 
 
 def test_block_model_loads_and_scores_sanely():
-    """The shipped block classifier (cleaners/models/blocks.json) loads and separates an article
+    """The shipped block classifier (cleaners/generic/models/blocks.json) loads and separates an article
     paragraph from a menu on a page written here."""
     import lxml.html
 
-    from cleaners import blockmodel, blocks
+    from cleaners.generic import blockmodel, blocks
 
     model = blockmodel.load()
     page = lxml.html.document_fromstring(
@@ -113,13 +113,13 @@ def test_train_blocks_runs_on_a_sample(wcxb, tmp_path):
     out = tmp_path / "blocks.json"
     done = run("train_blocks.py", "--sample", "6", "--iterations", "5", "--wcxb", str(wcxb), "--out", str(out))
     assert done.returncode == 0, done.stderr[-3000:]
-    from cleaners import blockmodel, blocks
+    from cleaners.generic import blockmodel, blocks
 
     model = blockmodel.load(str(out))
     assert len(model.roots) == 5 and set(model.features) <= set(blocks.feature_names())
     report = json.loads(out.read_text(encoding="utf-8"))
     assert "held-out sites excluded" in report["trained_on"]
-    from cleaners import blockcontext
+    from cleaners.generic import blockcontext
 
     second = blockmodel.load(str(blockmodel.second_path(out)))  # the second pass, beside the first
     assert len(second.roots) == 5
@@ -130,7 +130,7 @@ def test_train_blocks_runs_on_a_sample(wcxb, tmp_path):
 # content (bench/quality.py, tuning part). Each case is one the log found.
 
 def test_rules_keep_a_title_that_is_all_the_text():
-    from cleaners.textrules import filter_paragraphs
+    from cleaners.generic.textrules import filter_paragraphs
 
     title = "FCC Chair to Europe: If You Restrict US Satellite Providers, We'll Ban You Here"
     assert filter_paragraphs([title], title) == [title]  # a link post: the title is its content
@@ -138,7 +138,7 @@ def test_rules_keep_a_title_that_is_all_the_text():
 
 
 def test_rules_keep_teaser_titles_between_read_more_buttons():
-    from cleaners.textrules import drop_read_more_widgets, filter_paragraphs
+    from cleaners.generic.textrules import drop_read_more_widgets, filter_paragraphs
 
     teasers = ["Resources", "Why it Works: High-Impact Tutoring", "The Partnership", "Read More",
                "Navigating Tutoring Options", "The Center for Education", "Read More",
@@ -154,14 +154,14 @@ def test_rules_keep_teaser_titles_between_read_more_buttons():
 
 
 def test_rules_keep_a_see_also_list():
-    from cleaners.textrules import filter_paragraphs
+    from cleaners.generic.textrules import filter_paragraphs
 
     kept = filter_paragraphs(["Text.", "See also", "- Basic concepts of flexbox", "- Grid layout"])
     assert kept == ["Text.", "- Basic concepts of flexbox", "- Grid layout"]
 
 
 def test_rules_keep_config_lines_and_repeated_code():
-    from cleaners.textrules import filter_paragraphs, is_junk_line
+    from cleaners.generic.textrules import filter_paragraphs, is_junk_line
 
     assert not is_junk_line("image: nginx:1.14.2")
     assert is_junk_line("Photo: Reuters") and is_junk_line("Image: SiliconANGLE/ChatGPT")

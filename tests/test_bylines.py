@@ -1,13 +1,13 @@
 """Authors from a page's visible byline when its JSON-LD and meta tags name none
-(cleaners/bylines.py), and meta authors that are URLs dropped."""
+(cleaners/metadata/bylines.py), and meta authors that are URLs dropped."""
 from __future__ import annotations
 
 import lxml.html
 import pytest
 
 import cleaners
-from cleaners.bylines import byline_authors, names_in
-from cleaners.htmlmeta import page_meta
+from cleaners.metadata.bylines import byline_authors, names_in
+from cleaners.metadata.htmlmeta import page_meta
 
 BODY = "".join(f"<p>{'The committee met again on Thursday to discuss the budget and the new rules. ' * 3}</p>"
                for _ in range(4))

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "crawl"))
 from crawlhelp import PROJECT, PY, local_settings, run  # noqa: E402
 
 from cleaners import clean  # noqa: E402
-from cleaners.schema import ARTICLE_SCHEMA, article_record  # noqa: E402
+from cleaners.io.schema import ARTICLE_SCHEMA, article_record  # noqa: E402
 from crawler.dataset import DatasetWriter, is_permanent, remove_stale_temp_files  # noqa: E402
 from crawler.demo import MIRROR  # noqa: E402
 from crawler.demo.server import serve_mirror  # noqa: E402

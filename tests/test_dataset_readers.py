@@ -11,8 +11,8 @@ import polars as pl
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from cleaners.parquet import schema_version
-from cleaners.schema import DATASET_SCHEMA, SCHEMA_VERSION
+from cleaners.io.parquet import schema_version
+from cleaners.io.schema import DATASET_SCHEMA, SCHEMA_VERSION
 
 
 def test_demo_dataset_reads_with_every_reader(tmp_path):

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 import cleaners
-from cleaners import blockmodel, blocks, generic
-from cleaners.htmlmeta import page_meta
+from cleaners.generic import blockmodel, blocks
+from cleaners.generic import extract as generic
+from cleaners.metadata.htmlmeta import page_meta
 
 PARAGRAPHS = [
     "The city council voted on Tuesday to extend the tram line to the northern suburbs, a project "
@@ -152,7 +153,7 @@ def test_title_without_site_suffix():
 
 
 def test_context_features_follow_the_first_pass():
-    from cleaners import blockcontext
+    from cleaners.generic import blockcontext
 
     found = blocks.segment(tree_of(ARTICLE_PAGE))
     X = blocks.features(found, None)
@@ -175,7 +176,7 @@ def test_context_features_follow_the_first_pass():
 
 
 def test_context_features_of_a_page_without_likely_content():
-    from cleaners import blockcontext
+    from cleaners.generic import blockcontext
 
     found = blocks.segment(tree_of("<html><body><p>one</p><p>one</p><div>two</div></body></html>"))
     C = blockcontext.block_context(found, np.zeros(len(found)), blocks.features(found, None))
@@ -185,7 +186,7 @@ def test_context_features_of_a_page_without_likely_content():
 
 
 def test_shipped_second_pass_reads_the_first_and_keeps_the_article():
-    from cleaners import blockcontext
+    from cleaners.generic import blockcontext
 
     second = blockmodel.load(str(blockmodel.second_path(blockmodel.MODEL_PATH)))
     assert any(f.startswith("ctx:") for f in second.features)

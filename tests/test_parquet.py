@@ -9,8 +9,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import cleaners
-from cleaners.parquet import ParquetWriter, schema_version
-from cleaners.schema import ARTICLE_SCHEMA, SCHEMA_VERSION, article_record
+from cleaners.io.parquet import ParquetWriter, schema_version
+from cleaners.io.schema import ARTICLE_SCHEMA, SCHEMA_VERSION, article_record
 
 DUMP = ("Council extends night buses\n\n"
         "The city council voted on Tuesday to extend the night bus network to three more districts.\n\n"

@@ -10,7 +10,7 @@ from cleaners import clean
 from cleaners.article import content_hash
 from cleaners.registry import find_by_text, find_by_url
 from cleaners.sites import sputnik
-from cleaners.urls import registered_domain
+from cleaners.metadata.urls import registered_domain
 from conftest import FIXTURES, load_json, make_dump, paragraphs_normalised, shared_path
 
 SP_FIXTURES = FIXTURES / "sputnik"

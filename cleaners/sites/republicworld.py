@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from lxml.html import HtmlElement
 
 from ..article import Extracted, count_words, normalise_paragraph
-from ..dates import IST, parse_iso, parse_text
-from ..htmlmeta import first_meta, page_meta, text_of, unique
+from ..metadata.dates import IST, parse_iso, parse_text
+from ..metadata.htmlmeta import first_meta, page_meta, text_of, unique
 from ..registry import SiteCleaner, register
-from ..textrules import filter_paragraphs
+from ..generic.textrules import filter_paragraphs
 
 SITE = "republicworld.com"
 # republicworld.com covers www./m./bharat./bangla.; republicbharat.com is Republic Bharat's own

@@ -31,10 +31,10 @@ from datetime import datetime, timezone
 from lxml.html import HtmlElement
 
 from ..article import Extracted, count_words
-from ..dates import parse_iso, parse_text
-from ..htmlmeta import first_meta, page_meta, text_of, unique
+from ..metadata.dates import parse_iso, parse_text
+from ..metadata.htmlmeta import first_meta, page_meta, text_of, unique
 from ..registry import SiteCleaner, register
-from ..textrules import drop_read_more_widgets, drop_repeats, is_junk_line
+from ..generic.textrules import drop_read_more_widgets, drop_repeats, is_junk_line
 
 SITE = "sputniknews.com"
 # Each domain matches its subdomains too (arabic., mundo., fr., de., jp., lv. sputniknews.com, ...).

@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 
 import pyarrow as pa
 
-from .article import Article
+from ..article import Article
 
 SCHEMA_VERSION = "1"
 METADATA_KEY = b"newsclean.schema_version"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .article import Extracted, count_words
+from ..article import Extracted, count_words
 
 # A line that is only a widget label, an ad slot, a share button or similar.
 _JUNK_EXACT = {

@@ -1,6 +1,6 @@
 """The block classifier's model: gradient-boosted trees stored as plain JSON (no pickle), evaluated
 with numpy. Trained by bench/train_blocks.py (sklearn HistGradientBoostingClassifier), shipped
-as cleaners/models/blocks.json, loaded once on first use."""
+as cleaners/generic/models/blocks.json, loaded once on first use."""
 from __future__ import annotations
 
 import json
@@ -70,7 +70,7 @@ class TreeModel:
 
 
 def second_path(path: Path | str) -> Path:
-    """Where the second-pass model (cleaners/blockcontext.py) of a first-pass model lives."""
+    """Where the second-pass model (cleaners/generic/blockcontext.py) of a first-pass model lives."""
     path = Path(path)
     return path.with_name(path.stem + "-context" + path.suffix)
 

@@ -5,7 +5,7 @@ A block alone often looks like an article paragraph (a teaser's summary, a comme
 blurb); the first pass's probabilities around it tell them apart: is it inside the container
 that holds most of the page's likely content, between its first and last likely paragraph, in a
 run of blocks sharing one class signature the first pass already rejected? The second model
-(cleaners/models/blocks-context.json, trained by bench/train_blocks.py on out-of-fold first-pass
+(cleaners/generic/models/blocks-context.json, trained by bench/train_blocks.py on out-of-fold first-pass
 probabilities) reads blocks.features() plus these columns. Stacking of this kind is the classic
 remedy for a per-block classifier's isolated mistakes.
 """

@@ -5,7 +5,7 @@ directly: its own text and that of its inline children (a, span, b, …), not th
 blocks, which are blocks of their own. Every block gets a fixed-length vector of DOM features
 (text length, link density, tag, depth, class and id tokens of the element and its ancestors,
 position, punctuation, neighbours, whether trafilatura kept its text, …); the classifier in
-cleaners/models/ (trained by bench/train_blocks.py) turns them into a probability that the
+cleaners/generic/models/ (trained by bench/train_blocks.py) turns them into a probability that the
 block is main content.
 
 The walk reads the tree and never changes it.

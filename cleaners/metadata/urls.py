@@ -19,7 +19,7 @@ def _domain_of_host(host: str) -> str | None:
 
 def registered_domain(url: str | None) -> str | None:
     """'https://actualidad.rt.com/x' -> 'rt.com'; None for IP addresses, localhost and no host."""
-    from .registry import host_of
+    from ..registry import host_of
 
     host = host_of(url)
     return _domain_of_host(host) if host else None

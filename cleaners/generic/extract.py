@@ -2,9 +2,9 @@
 
 A learned block classifier decides for every text block of the page whether it is main content,
 on the tree core.py already parsed (about 1.2x trafilatura's speed). Two passes of gradient-
-boosted trees: the first reads each block's own features (cleaners/blocks.py), the second those
-plus the first pass's view of the block's surroundings (cleaners/blockcontext.py); both models
-(cleaners/models/) and their thresholds, which depend on whether the page declares itself an
+boosted trees: the first reads each block's own features (cleaners/generic/blocks.py), the second those
+plus the first pass's view of the block's surroundings (cleaners/generic/blockcontext.py); both models
+(cleaners/generic/models/) and their thresholds, which depend on whether the page declares itself an
 article, come from bench/train_blocks.py on the tuning part of WCXB dev. Thread / Q&A and
 product pages (JSON-LD, og:type, trafilatura's thread detector) go to trafilatura, which handles
 posts better; trafilatura and then readability-lxml get a turn whenever the chosen extractor
@@ -23,10 +23,12 @@ import trafilatura
 from lxml.html import HtmlElement
 from readability import Document
 
-from .article import Extracted, count_words
-from .bylines import byline_authors
-from . import blockcontext, blockmodel, blocks
-from .htmlmeta import PageMeta, page_meta, text_of
+from ..article import Extracted, count_words
+from ..metadata.bylines import byline_authors
+from . import blockcontext
+from . import blockmodel
+from . import blocks
+from ..metadata.htmlmeta import PageMeta, page_meta, text_of
 from .textrules import filter_paragraphs
 
 log = logging.getLogger(__name__)
