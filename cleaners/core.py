@@ -22,6 +22,7 @@ from .metadata.htmlmeta import page_meta, unique
 from .metadata.language import detect_language
 from .registry import SiteCleaner, find_by_text, find_by_url
 from .metadata.urls import registered_domain
+from .safe import safe_article, safe_str, scrub_text
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +42,19 @@ def clean(data: bytes | str | None, *, url: str | None = None, kind: str | None 
     if kind not in (None, "html", "text"):
         raise ValueError(f"kind must be 'html', 'text' or None, not {kind!r}")
     try:
-        return _clean(data, url=url, kind=kind, http_charset=http_charset, max_bytes=max_bytes)
+        article = _clean(data, url=url, kind=kind, http_charset=http_charset, max_bytes=max_bytes)
     except Exception as exc:  # noqa: BLE001 - one odd page must not end a run of thousands
-        log.exception("cleaning failed for %s", url or "<data>")
-        return error_article(STATUS_CLEANER_ERROR, f"{type(exc).__name__}: {exc}", url=url,
-                             site=registered_domain(url))
+        log.exception("cleaning failed for %s", safe_str(url, 300) or "<data>")
+        article = error_article(STATUS_CLEANER_ERROR, f"{type(exc).__name__}: {exc}", url=url,
+                                site=_site_of(url))
+    return safe_article(article)  # every field writable: surrogates, NULs, lengths
+
+
+def _site_of(url):
+    try:
+        return registered_domain(url)
+    except Exception:  # noqa: BLE001 - the URL that made the page fail may be the cause
+        return None
 
 
 def _size_error(size: int, max_bytes: int, url: str | None) -> Article:
@@ -74,7 +83,7 @@ def _clean(data, *, url, kind, http_charset, max_bytes) -> Article:
         text = data
         if len(text) > max_bytes:
             return _size_error(len(text), max_bytes, url)
-    text = text.lstrip("\ufeff")
+    text = scrub_text(text.lstrip("\ufeff"))
     if not text.strip():
         return error_article(STATUS_EMPTY, "the page is empty", url=url, site=site)
     if kind is None:

@@ -1,9 +1,13 @@
 """Bytes to text, and telling HTML from a plain-text dump.
 
-The charset is taken, in order, from a byte-order mark, the HTTP header, the page's own
-<meta charset>, strict UTF-8, and finally statistical detection (charset-normalizer), which is
-what gets cp1251 and koi8-r pages without a declaration right. A declared charset that does not
-fit the bytes (a UTF-8 page declared as latin-1, a cp1251 page declared as UTF-8) is overruled.
+The charset is taken, in order, from a byte-order mark (UTF-8, UTF-16 and UTF-32, both byte
+orders), the HTTP header, the page's own <meta charset>, strict UTF-8, and finally statistical
+detection (charset-normalizer), which is what gets cp1251 and koi8-r pages without a declaration
+right. A declared charset is used only when the bytes fit it: a UTF-8 page declared as latin-1, a
+cp1251 page declared as UTF-8, an ASCII page whose <meta> says utf-16 are all overruled. UTF-16
+without a BOM is recognised by its NUL bytes (every other byte of ASCII markup is NUL). Codec
+names Python knows but that are not charsets of web text ("undefined", "rot13", "base64",
+"unicode-escape", "utf-7") count as no declaration.
 """
 from __future__ import annotations
 
@@ -12,8 +16,14 @@ import re
 
 from charset_normalizer import from_bytes
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# UTF-32 first: its little-endian BOM starts with UTF-16's. The BOM is cut off, so the codec
+# named must carry the byte order (plain "utf-16" would assume the machine's).
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_WIDE = {"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"}
+# Known to Python, but not charsets a web page is written in (or unsafe to honour, like UTF-7).
+_NOT_WEB_CHARSETS = {"undefined", "idna", "punycode", "raw-unicode-escape", "unicode-escape", "utf-7",
+                     "mbcs", "oem", "palmos"}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE)
 _SINGLE_BYTE = {"latin-1", "iso8859-1", "cp1252", "ascii", "iso8859-15"}
 
@@ -37,9 +47,9 @@ def binary_reason(data: bytes) -> str | None:
     for magic, what in _BINARY_MAGIC:
         if head.startswith(magic):
             return f"binary data: {what}"
-    if any(head.startswith(bom) for bom, _ in _BOMS):
+    if any(head.startswith(bom) for bom, _ in _BOMS) or wide_encoding(head):
         return None  # UTF-16/32 text has NUL bytes by design
-    if b"\x00" in head:
+    if head.count(0) > len(head) // 100:  # a stray NUL in a page is dropped; binary data is full of them
         return "binary data: NUL bytes in the first 4 KiB"
     controls = sum(1 for b in head if b < 9 or 13 < b < 32)
     if head and controls / len(head) > 0.05:
@@ -47,13 +57,41 @@ def binary_reason(data: bytes) -> str | None:
     return None
 
 
+def wide_encoding(head: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' / 'utf-32-le' / 'utf-32-be' when BOM-less bytes have the NUL
+    pattern of mostly-ASCII text in that encoding (markup is ASCII), else None."""
+    head = head[:4096]
+    if len(head) < 16 or b"\x00" not in head:
+        return None
+    size = len(head) - len(head) % 4
+    if size < 16:
+        return None
+    for width, names in ((4, ("utf-32-le", "utf-32-be")), (2, ("utf-16-le", "utf-16-be"))):
+        slots = [head[i:size:width].count(0) / (size // width) for i in range(width)]
+        if width == 4:
+            if slots[2] > 0.9 and slots[3] > 0.9 and slots[0] < 0.5:
+                return names[0]
+            if slots[0] > 0.9 and slots[1] > 0.9 and slots[3] < 0.5:
+                return names[1]
+        else:
+            if slots[1] > 0.6 and slots[0] < 0.1:
+                return names[0]
+            if slots[0] > 0.6 and slots[1] < 0.1:
+                return names[1]
+    return None
+
+
 def _normal(name: str | None) -> str | None:
+    """Python's name of a declared charset, or None when it names no usable text charset."""
     if not name:
         return None
     try:
-        return codecs.lookup(name.strip().strip("\"'")).name
-    except LookupError:
+        info = codecs.lookup(name.strip().strip("\"'"))
+    except (LookupError, ValueError):  # unknown, or a name with a NUL in it
         return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_WEB_CHARSETS:
+        return None
+    return info.name
 
 
 def _try(data: bytes, encoding: str | None) -> str | None:
@@ -61,8 +99,16 @@ def _try(data: bytes, encoding: str | None) -> str | None:
         return None
     try:
         return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError, ValueError):
         return None
+
+
+def _fits_wide(data: bytes, declared: str) -> str | None:
+    """The byte-ordered codec for bytes declared UTF-16/32 without a BOM, when they fit it."""
+    sniffed = wide_encoding(data)
+    if sniffed and sniffed.startswith(declared[:6]):
+        return sniffed
+    return None
 
 
 def decode(data: bytes, http_charset: str | None = None) -> tuple[str, str]:
@@ -70,12 +116,23 @@ def decode(data: bytes, http_charset: str | None = None) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             text = _try(data[len(bom):], encoding)
+            if text is None and encoding != "utf-8":  # a UTF-16/32 page cut short: keep what it has
+                text = data[len(bom):].decode(encoding, errors="replace")
             if text is not None:
                 return text, encoding
     declared = _normal(http_charset)
+    if declared in _WIDE:
+        declared = _fits_wide(data, declared)
     if declared is None:
+        sniffed = wide_encoding(data)
+        if sniffed:  # UTF-16/32 without a BOM or a declaration
+            text = _try(data[:len(data) - len(data) % (4 if "32" in sniffed else 2)], sniffed)
+            if text is not None:
+                return text, sniffed
         match = _META_CHARSET.search(data[:8192])
         declared = _normal(match.group(1).decode("ascii", "replace")) if match else None
+        if declared in _WIDE:  # a <meta> readable as ASCII cannot be right about UTF-16 (WHATWG)
+            declared = None
     if declared in _SINGLE_BYTE and not data.isascii():
         # Single-byte charsets decode anything; valid non-ASCII UTF-8 is a far stronger signal.
         text = _try(data, "utf-8")

@@ -8,6 +8,7 @@ temporary name (it starts with a dot and does not end in .parquet).
 """
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from pathlib import Path
@@ -15,9 +16,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .schema import ARTICLE_SCHEMA
+from .schema import ARTICLE_SCHEMA, unwritable_row
 
 ROW_GROUP_SIZE = 2000
+log = logging.getLogger(__name__)
+# What pyarrow raises for a value that does not fit its column.
+_CONVERSION_ERRORS = (pa.ArrowException, TypeError, ValueError, OverflowError, UnicodeError)
 
 
 def temporary_name(path: Path) -> Path:
@@ -43,9 +47,28 @@ class RowGroupWriter:
 
     def flush(self) -> None:
         if self._buffer:
-            self._writer.write_table(pa.Table.from_pylist(self._buffer, schema=self.schema))
+            self._writer.write_table(self._table(self._buffer))
             self.rows_written += len(self._buffer)
             self._buffer = []
+
+    def _table(self, rows: list[dict]) -> pa.Table:
+        """The batch as a table; when the batch does not convert, row by row, each row that
+        still does not becoming an error row with the reason (one bad page never costs a batch)."""
+        try:
+            return pa.Table.from_pylist(rows, schema=self.schema)
+        except _CONVERSION_ERRORS:
+            pass
+        fixed = []
+        for row in rows:
+            try:
+                pa.Table.from_pylist([row], schema=self.schema)
+                fixed.append(row)
+            except _CONVERSION_ERRORS as exc:
+                reason = f"{type(exc).__name__}: {exc}"
+                log.warning("row of %s not writable (%s): written as an error row",
+                            row.get("source_path") or row.get("url"), reason)
+                fixed.append(unwritable_row(row, reason, self.schema.names))
+        return pa.Table.from_pylist(fixed, schema=self.schema)
 
     def close(self) -> None:
         """Write what is buffered and the footer."""

@@ -11,6 +11,7 @@ from datetime import date, datetime, timezone
 import pyarrow as pa
 
 from ..article import Article
+from ..safe import safe_fields
 
 SCHEMA_VERSION = "1"
 METADATA_KEY = b"newsclean.schema_version"
@@ -68,22 +69,49 @@ def _published_date(published: str | None) -> date | None:
 
 
 def _utc(value) -> datetime | None:
+    """A timezone-aware datetime, or None for a value that is not a time (a WARC-Date of garbage)."""
     if value is None or isinstance(value, datetime):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return value
-    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def article_record(article: Article, **extra) -> dict:
-    """One row of ARTICLE_SCHEMA: the article's fields plus the crawl/source columns in `extra`."""
+    """One row of ARTICLE_SCHEMA: the article's fields plus the crawl/source columns in `extra`,
+    every value made writable (cleaners.safe: surrogates, NULs, ranges, lengths)."""
     unknown = set(extra) - set(ARTICLE_SCHEMA.names)
     if unknown:
         raise KeyError(f"not columns of the article schema: {sorted(unknown)}")
     record = {name: None for name in ARTICLE_SCHEMA.names}
     record.update(article.to_dict())
     record.update(extra)
+    safe_fields(record)
     record["published_date"] = _published_date(record["published"])
     record["fetched_at"] = _utc(record["fetched_at"])
     return record
+
+
+def unwritable_row(record: dict, reason: str, names=None) -> dict:
+    """The error row that stands for a row a writer rejected: status cleaner_error, the reason
+    in `error`, the row's identity (URLs, source path, run) kept, so the page is not lost."""
+    from ..article import STATUS_CLEANER_ERROR, CLEANER_VERSION
+
+    names = names or ARTICLE_SCHEMA.names
+    keep = ("url", "canonical_url", "final_url", "site", "source", "source_path", "crawl_run_id",
+            "extractor")
+    row = {name: None for name in names}
+    for name in keep:
+        if name in row and isinstance(record.get(name), str):
+            row[name] = record[name]
+    row.update(status=STATUS_CLEANER_ERROR, cleaner_version=CLEANER_VERSION,
+               error=f"row not writable: {reason}")
+    if "authors" in row:
+        row["authors"] = row["tags"] = []
+    if "word_count" in row:
+        row["word_count"] = 0
+    return safe_fields(row)
