@@ -5,22 +5,19 @@ import logging
 import shutil
 import sys
 import tempfile
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from functools import partial
+from collections import Counter
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from .article import CLEANER_VERSION, STATUS_OK, STATUS_READ_ERROR, error_article
-from .core import MAX_BYTES, clean
-from .io.inputs import WARC_SUFFIXES, SavedPage, expand, iter_pages
+from .article import CLEANER_VERSION, STATUS_OK
+from .batch import DEFAULT_TIME_LIMIT, clean_pages, time_limit_setting
+from .core import MAX_BYTES
+from .io.inputs import WARC_SUFFIXES, expand, iter_pages
 from .io.jsonl import JsonlWriter
 from .io.parquet import ParquetWriter
-from .io.schema import article_record
 
 stderr = Console(stderr=True, soft_wrap=True)
 
@@ -35,37 +32,27 @@ def main(ctx: click.Context, verbose: int) -> None:
     ctx.obj = {"log_level": max(logging.WARNING - 10 * verbose, logging.DEBUG)}
 
 
-def clean_saved_page(page: SavedPage, *, kind: str | None, max_bytes: int) -> dict:
-    """One saved page to one output row (an error row when the file could not be read)."""
-    if page.error:
-        article = error_article(STATUS_READ_ERROR, page.error, url=page.url)
-    else:
-        article = clean(page.data, url=page.url, kind=kind, http_charset=page.http_charset,
-                        max_bytes=max_bytes)
-    return article_record(article, source="saved", source_path=page.source_path,
-                          fetched_at=page.fetched_at, http_status=page.http_status)
-
-
-def ordered_map(func: Callable, items: Iterable, jobs: int) -> Iterator:
-    """func over items in input order; with jobs > 1 in worker processes, with a bounded
-    number of pages in flight so memory stays flat on any number of files."""
-    if jobs <= 1:
-        yield from map(func, items)
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending: deque = deque()
-        for item in items:
-            pending.append(pool.submit(func, item))
-            if len(pending) >= jobs * 8:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-
-
 def _open_writer(output: str, fmt: str):
     if output == "-":
         return JsonlWriter(None) if fmt == "jsonl" else None
-    return JsonlWriter(output) if fmt == "jsonl" else ParquetWriter(output)
+    try:
+        return JsonlWriter(output) if fmt == "jsonl" else ParquetWriter(output)
+    except OSError as exc:  # a parent that is a file, a folder without write permission, ...
+        raise click.UsageError(f"cannot write the output {output}: {exc.strerror or exc}") from None
+
+
+def check_output(output: str) -> None:
+    """One clear line (a usage error) for an output path that cannot be a file, before any work."""
+    if output == "-":
+        return
+    path = Path(output)
+    if path.is_dir():
+        raise click.UsageError(f"the output {output} is a folder; give a file name, e.g. {path / 'articles.parquet'}")
+    for parent in path.parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                raise click.UsageError(f"the output {output} cannot be written: {parent} is not a folder")
+            break
 
 
 def _progress(enabled: bool, total: int | None) -> Progress:
@@ -84,23 +71,28 @@ def _progress(enabled: bool, total: int | None) -> Progress:
 @click.option("--kind", type=click.Choice(["html", "text"]), help="Input kind (default: detected per page).")
 @click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Pages above this are too_large.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("--time-limit", type=click.FloatRange(min=0), envvar="NEWSCLEAN_TIME_LIMIT",
+              default=DEFAULT_TIME_LIMIT, show_default=True,
+              help="Seconds per page; a page over it is a timeout row (its worker is killed). 0: no limit. "
+                   "Env: NEWSCLEAN_TIME_LIMIT.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.pass_obj
-def clean_command(options, paths, output, fmt, url, kind, max_bytes, jobs, progress) -> None:
+def clean_command(options, paths, output, fmt, url, kind, max_bytes, jobs, time_limit, progress) -> None:
     """Clean saved pages (.html .htm .txt .warc .warc.gz: files, folders, globs) into one file.
 
     Every input page becomes one row: an article, or an error row whose status and error say
-    why (empty, not_html, no_article, too_large, ...). Nothing is dropped silently."""
+    why (empty, not_html, no_article, too_large, timeout, ...). Nothing is dropped silently."""
     logging.basicConfig(level=(options or {}).get("log_level", logging.WARNING),
                         format="%(levelname)s %(name)s: %(message)s")
     files = list(expand(paths))
-    missing = [p for p in files if not p.exists()]
+    missing = [p for p in files if not p.exists() and not p.is_symlink()]  # a broken link gets a row
     if missing:
         raise click.UsageError(f"no such file: {missing[0]}")
     if not files:
         raise click.UsageError("no .html, .htm, .txt, .warc or .warc.gz files in the given paths")
     if url and len(files) > 1:
         raise click.UsageError("--url applies to a single input file")
+    check_output(output)
     fmt = fmt or ("jsonl" if output == "-" or output.endswith((".jsonl", ".ndjson")) else "parquet")
     has_warc = any(p.name.lower().endswith(WARC_SUFFIXES) for p in files)
     show = sys.stderr.isatty() if progress is None else progress
@@ -110,10 +102,11 @@ def clean_command(options, paths, output, fmt, url, kind, max_bytes, jobs, progr
         spool = Path(tempfile.mkdtemp(prefix="newsclean-")) / "out.parquet"
     writer = _open_writer(str(spool) if spool else output, fmt)
     statuses: Counter = Counter()
-    work = partial(clean_saved_page, kind=kind, max_bytes=max_bytes)
+    pages = iter_pages(files, max_bytes=max_bytes, url=url)
     with writer, _progress(show, None if has_warc else len(files)) as bar:
         task = bar.add_task("clean", total=None if has_warc else len(files), errors=0)
-        for record in ordered_map(work, iter_pages(files, max_bytes=max_bytes, url=url), jobs):
+        for record in clean_pages(pages, jobs=jobs, time_limit=time_limit_setting(time_limit), kind=kind,
+                                  max_bytes=max_bytes):
             writer.write(record)
             statuses[record["status"]] += 1
             bar.update(task, advance=1, errors=sum(statuses.values()) - statuses[STATUS_OK])

@@ -73,19 +73,41 @@ def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
+MAX_JSON_DEPTH = 64  # real JSON-LD nests < 10 deep; deeper is a hostile or broken page
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def json_too_deep(raw: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether JSON text nests deeper than `limit` (strings skipped): such a document would make
+    json.loads, and anything walking the result, recurse without bound."""
+    if raw.count("{") + raw.count("[") <= limit:
+        return False
+    depth = 0
+    for match in _JSON_TOKEN.finditer(raw):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in "]}":
+            depth -= 1
+    return False
+
+
 def json_ld_objects(tree: HtmlElement) -> list[dict]:
-    """Every JSON-LD object on the page, @graph members flattened."""
+    """Every JSON-LD object on the page, @graph members flattened. A script nested deeper than
+    MAX_JSON_DEPTH is skipped like one that does not parse."""
     objects: list[dict] = []
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         raw = (script.text or "").strip()
-        if not raw:
+        if not raw or json_too_deep(raw):
             continue
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             try:  # trailing commas and control characters are common in the wild
                 data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw), strict=False)
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
         stack = _as_list(data)
         while stack:
