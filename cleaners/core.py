@@ -102,10 +102,56 @@ def _clean_text(text: str, url: str | None) -> Article:
     return finish(textrules.clean_dump(text), url=url, extractor="text-rules", cleaner=None)
 
 
+# huge_tree lifts libxml2's nesting limit from 256 to 2048 (pages nested deeper lost all their
+# text); deeper still, the page is flattened (flatten_deep) and parsed again.
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
+MAX_DEPTH = 1000  # nesting kept when a page is flattened
+MAX_ATTRIBUTES = 1000  # libxml2 checks an element's attributes for duplicates pairwise
+_LONG_TAG = re.compile(r"<[a-zA-Z][^<>]{20000,}")  # [^<>]: every character is scanned once
+_TAG_NAME = re.compile(r"<[a-zA-Z][^\s/<>]*")
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^<>]*>")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+         "param", "keygen"}
+
+
+def cap_attributes(text: str) -> str:
+    """Tags with more than MAX_ATTRIBUTES attributes lose their attributes (not their element or
+    text): libxml2 takes quadratic time on them (50,000 attributes on one <p>: 10 s)."""
+    if len(text) < 20000 or not _LONG_TAG.search(text):
+        return text
+
+    def cap(match):
+        tag = match.group()
+        return _TAG_NAME.match(tag).group() if tag.count("=") > MAX_ATTRIBUTES else tag
+
+    return _LONG_TAG.sub(cap, text)
+
+
+def flatten_deep(text: str, max_depth: int = MAX_DEPTH) -> str:
+    """The page with the tags nested deeper than max_depth removed (their text kept): libxml2
+    stops reading a document at depth 2048, which would lose the rest of the page."""
+    out, depth, position = [], 0, 0
+    for match in _TAG.finditer(text):
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _VOID:
+            continue
+        drop = depth >= max_depth if not closing else depth > max_depth
+        depth = depth + 1 if not closing else max(0, depth - 1)
+        if drop:
+            out.append(text[position:match.start()])
+            out.append(" ")
+            position = match.end()
+    out.append(text[position:])
+    return "".join(out)
+
+
 def _parse_html(text: str):
-    text = _XML_DECLARATION.sub("", text, count=1)
+    text = cap_attributes(_XML_DECLARATION.sub("", text, count=1))
     try:
-        return lxml.html.document_fromstring(text)
+        tree = lxml.html.document_fromstring(text, parser=_PARSER)
+        if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in _PARSER.error_log):
+            tree = lxml.html.document_fromstring(flatten_deep(text), parser=_PARSER)
+        return tree
     except (lxml.etree.ParserError, ValueError) as exc:
         return exc
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "blocks.json"
+CHUNK_ROWS = 2048  # rows evaluated at once (memory: about rows x trees x 40 bytes)
 
 
 class TreeModel:
@@ -45,6 +46,15 @@ class TreeModel:
         return self.thresholds.get(group, self.threshold)
 
     def raw(self, X: np.ndarray) -> np.ndarray:
+        """Sum of the trees' values per row (before the sigmoid), in chunks of CHUNK_ROWS rows:
+        the lockstep walk holds a few arrays of rows x trees, which on a page of 100,000 blocks
+        would be gigabytes at once."""
+        n = X.shape[0]
+        if n > CHUNK_ROWS:
+            return np.concatenate([self._raw(X[start:start + CHUNK_ROWS]) for start in range(0, n, CHUNK_ROWS)])
+        return self._raw(X)
+
+    def _raw(self, X: np.ndarray) -> np.ndarray:
         n = X.shape[0]
         if n == 0:
             return np.zeros(0)

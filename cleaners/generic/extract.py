@@ -46,6 +46,13 @@ APPLY_TEXT_RULES = True
 # Measurement switch: False = trafilatura's text alone, without the block classifier.
 USE_CLASSIFIER = True
 
+# Above this many elements the fallbacks (trafilatura, readability) are skipped: their time grows
+# faster than the page (trafilatura's jusText rescue searches neighbours quadratically: a 2 MB
+# page of 20,000 short <p> took 90 s in it, a 7.8 MB one of 100,000 over 60 s even in its fast
+# mode), while the block classifier is linear. The largest of 3,708 real benchmark pages
+# (../shared/bench) has 15,795 elements.
+LARGE_PAGE_ELEMENTS = 20_000
+
 MIN_WORDS = 40  # below this, trafilatura's result is "too little" and readability gets a turn
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "figcaption", "td"}
 
@@ -250,6 +257,14 @@ def page_kind(tree: HtmlElement, meta: PageMeta) -> str | None:
     return None
 
 
+def is_large(tree: HtmlElement) -> bool:
+    """More elements than LARGE_PAGE_ELEMENTS (counting stops there)."""
+    for count, _ in enumerate(tree.iter()):
+        if count >= LARGE_PAGE_ELEMENTS:
+            return True
+    return False
+
+
 def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tuple[Extracted, str]:
     """Returns what was found and the name of the extractor that found the body.
 
@@ -261,7 +276,7 @@ def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tu
     paragraphs: list[str] = []
     extractor = "blocks"
     kind = page_kind(tree, meta)
-    if kind is not None and loaded is not None:
+    if kind is not None and loaded is not None and not is_large(tree):
         # threads and product pages: trafilatura's forum handling beats the block classifier there
         # (measured on the tuning part of WCXB dev); the classifier when trafilatura finds too little
         paragraphs, extractor = _trafilatura_text(tree, url), "trafilatura"
@@ -272,7 +287,7 @@ def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tu
             chosen = without_comment_sections([b for b, p in zip(found, proba) if p >= threshold])
             if _words(chosen) > _words(paragraphs):
                 paragraphs, extractor = chosen, "blocks"
-    if _words(paragraphs) < MIN_WORDS:
+    if _words(paragraphs) < MIN_WORDS and not is_large(tree):
         # the classifier found (next to) nothing: trafilatura, then readability, get a turn
         for name, find in (("trafilatura", lambda: _trafilatura_text(tree, url)),
                            ("readability", lambda: _readability_paragraphs(html))):
