@@ -50,8 +50,10 @@ USE_CLASSIFIER = True
 # faster than the page (trafilatura's jusText rescue searches neighbours quadratically: a 2 MB
 # page of 20,000 short <p> took 90 s in it, a 7.8 MB one of 100,000 over 60 s even in its fast
 # mode), while the block classifier is linear. The largest of 3,708 real benchmark pages
-# (../shared/bench) has 15,795 elements.
+# (../shared/bench) has 15,795 elements. Above BIG_PAGE_ELEMENTS the trafilatura fallback runs in
+# its fast mode (no jusText: 10,000 short <p> took 11 s in it); 47 of the 3,708 pages are that big.
 LARGE_PAGE_ELEMENTS = 20_000
+BIG_PAGE_ELEMENTS = 5_000
 
 MIN_WORDS = 40  # below this, trafilatura's result is "too little" and readability gets a turn
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "figcaption", "td"}
@@ -257,10 +259,10 @@ def page_kind(tree: HtmlElement, meta: PageMeta) -> str | None:
     return None
 
 
-def is_large(tree: HtmlElement) -> bool:
-    """More elements than LARGE_PAGE_ELEMENTS (counting stops there)."""
+def is_large(tree: HtmlElement, limit: int = LARGE_PAGE_ELEMENTS) -> bool:
+    """More elements than `limit` (counting stops there)."""
     for count, _ in enumerate(tree.iter()):
-        if count >= LARGE_PAGE_ELEMENTS:
+        if count >= limit:
             return True
     return False
 
@@ -289,7 +291,8 @@ def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tu
                 paragraphs, extractor = chosen, "blocks"
     if _words(paragraphs) < MIN_WORDS and not is_large(tree):
         # the classifier found (next to) nothing: trafilatura, then readability, get a turn
-        for name, find in (("trafilatura", lambda: _trafilatura_text(tree, url)),
+        big = is_large(tree, BIG_PAGE_ELEMENTS)
+        for name, find in (("trafilatura", lambda: _trafilatura_text(tree, url, fast=big)),
                            ("readability", lambda: _readability_paragraphs(html))):
             fallback = find()
             if _words(fallback) > max(_words(paragraphs), MIN_WORDS - 1):
