@@ -416,6 +416,9 @@ def run(cases: int, seed: int, jobs: int, time_limit: float, only: list[int] | N
             if result["failure"]:
                 failures.append(result)
             results.append(result)
+            if len(results) % 1000 == 0:
+                print(f"{len(results)} cases, {len(failures)} failures, {(time.monotonic() - started) / 60:.1f} min",
+                      file=sys.stderr, flush=True)
 
         for index in indexes:
             pending.append((index, pool.submit(run_case, seed, index)))

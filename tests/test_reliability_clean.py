@@ -160,3 +160,54 @@ def test_nul_bytes_in_a_page_are_dropped_not_an_error():
     data = data[:5000] + b"\x00" if len(data) > 5000 else data  # NULs after the head
     article = cleaners.clean(data, url="https://example.org/a/8")
     assert article.status == "ok" and "harbour authority" in article.text
+
+
+# -- 2. bounded time and memory, pathological pages keep their text --------------------------------
+
+@pytest.mark.parametrize("depth", [300, 1500, 3000, 20_000])
+def test_deeply_nested_pages_keep_their_text(depth):
+    from cleaners.core import _parse_html
+
+    body = "<div>" * depth + "".join(f"<p>{s}</p>" for s in SENTENCES) + "</div>" * depth
+    body += "<p>The last paragraph after the nesting.</p>"
+    page = article_page(body=body)
+    tree_text = " ".join(_parse_html(page).text_content().split())
+    assert SENTENCES[3] in tree_text and "The last paragraph after the nesting." in tree_text
+    article = cleaners.clean(page.encode(), url="https://example.org/deep")
+    assert article.status == "ok", article.error
+    assert all(s in article.text for s in SENTENCES)
+
+
+@pytest.mark.timeout(120)  # quadratic in libxml2 before: 50,000 attributes took 10 s, 200,000 minutes
+def test_an_element_with_200000_attributes_is_parsed_and_its_text_kept():
+    many = " ".join(f"a{i}=v" for i in range(200_000))
+    body = f"<p {many}>{SENTENCES[0]}</p>" + "".join(f"<p>{s}</p>" for s in SENTENCES[1:])
+    article = cleaners.clean(article_page(body=body).encode(), url="https://example.org/attrs")
+    assert article.status == "ok" and "The harbour authority said" in article.text
+
+
+@pytest.mark.timeout(120)  # the icon-run pattern backtracked quadratically: > 30 s on 500 KB
+@pytest.mark.parametrize("run", ["!" * 500_000, ".-" * 250_000, "a" * 500_000, " " * 500_000])
+def test_long_runs_without_spaces_or_of_spaces(run):
+    for kind in ("html", "text"):
+        dump = "Ferry line to open\n\n" + "\n\n".join(SENTENCES) + "\n\n" + run + "\n\n" + SENTENCES[0]
+        article = cleaners.clean(dump.encode(), url="https://example.org/run", kind=kind)
+        assert article.status in ("ok", "no_article") and article.status != "cleaner_error"
+
+
+def test_deeply_nested_json_ld_is_skipped_not_an_error():
+    deep = "[" * 100_000 + "1" + "]" * 100_000
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "about": %s}</script>'
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Kept headline"}</script>') % deep
+    article = cleaners.clean(article_page(head=head).encode(), url="https://example.org/ld")
+    assert article.status == "ok" and article.title == "Kept headline"
+
+
+def test_block_model_in_chunks_gives_the_same_probabilities():
+    import numpy as np
+
+    from cleaners.generic import blockmodel
+
+    model = blockmodel.load()
+    X = np.random.RandomState(0).rand(blockmodel.CHUNK_ROWS * 2 + 17, len(model.features)) * 50
+    assert np.array_equal(model.raw(X), model._raw(X))
