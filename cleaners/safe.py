@@ -43,18 +43,33 @@ def safe_str(value, limit: int = DEFAULT_STRING_LIMIT) -> str | None:
             value = value.decode("utf-8", "replace")
         else:
             value = str(value)
-    value = scrub_text(value)
+    value = _scrub(value, _UNSAFE)
     if len(value) > limit:
         value = value[:limit]
     return value
 
 
+def _replace(match) -> str:
+    char = match.group()
+    if char == "\x00":
+        return ""
+    return " " if char in "\x0b\x0c" else "\ufffd"
+
+
+def _scrub(text: str, pattern: re.Pattern) -> str:
+    return pattern.sub(_replace, text) if pattern.search(text) else text
+
+
+# What lxml refuses in text (it stops parsing at a lone surrogate and raises on setting a text
+# with a control character): C0 controls but tab and line breaks, U+FFFE/U+FFFF, lone surrogates.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def scrub_text(text: str) -> str:
-    """A page's text with NULs removed and lone surrogates replaced, before it is parsed (lxml
+    """A page's text made parseable before lxml sees it: NULs removed, vertical tab and form feed
+    as spaces, other control characters, lone surrogates and non-characters as U+FFFD (lxml
     stops reading at a lone surrogate, so the rest of the page would be lost)."""
-    if _UNSAFE.search(text):
-        return _UNSAFE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
-    return text
+    return _scrub(text, _NOT_XML)
 
 
 def safe_list(values, max_items: int, item_limit: int = ITEM_LIMIT) -> list[str]:
