@@ -211,3 +211,6 @@ def test_block_model_in_chunks_gives_the_same_probabilities():
     model = blockmodel.load()
     X = np.random.RandomState(0).rand(blockmodel.CHUNK_ROWS * 2 + 17, len(model.features)) * 50
     assert np.array_equal(model.raw(X), model._raw(X))
+    A, B = X[:, :100] * 1.0, X[:, 100:] * 1.0
+    columns = np.arange(len(model.features))[::-1]
+    assert np.array_equal(model.predict_proba_of([A, B], columns), model.predict_proba(X[:, columns]))

@@ -192,11 +192,11 @@ def block_probabilities(tree: HtmlElement, url: str | None, meta: PageMeta):
     X, found, meta, _traf = block_features(tree, url, meta, with_trafilatura=needs_trafilatura)
     if not len(found):
         return found, np.zeros(0), model.threshold
-    proba = model.predict_proba(X[:, columns])
+    proba = model.predict_proba_of([X], columns)  # in chunks: flat memory on pages of 100,000 blocks
     if second is None:
         return found, proba, model.threshold
     C = blockcontext.block_context(found, proba, X)
-    proba = second.predict_proba(np.hstack([X, C])[:, second_columns])
+    proba = second.predict_proba_of([X, C], second_columns)
     return found, proba, second.threshold_for(declared_article(meta))
 
 
