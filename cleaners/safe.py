@@ -65,11 +65,24 @@ def _scrub(text: str, pattern: re.Pattern) -> str:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+# Character references to those controls (`&#3;`, `&#x1b`): libxml2 turns them into the character.
+_CONTROL_REF = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,2})(?![0-9a-fA-F])|0*([0-9]{1,2})(?![0-9]))")
+
+
+def _control_ref(match) -> str:
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    return "\ufffd" if code < 32 and code not in (9, 10, 13) else match.group()
+
+
 def scrub_text(text: str) -> str:
     """A page's text made parseable before lxml sees it: NULs removed, vertical tab and form feed
-    as spaces, other control characters, lone surrogates and non-characters as U+FFFD (lxml
-    stops reading at a lone surrogate, so the rest of the page would be lost)."""
-    return _scrub(text, _NOT_XML)
+    as spaces, other control characters (and references to them), lone surrogates and
+    non-characters as U+FFFD (lxml stops reading at a lone surrogate, so the rest of the page
+    would be lost, and raises when a cleaner sets a text holding a control character)."""
+    text = _scrub(text, _NOT_XML)
+    if "&#" in text:
+        text = _CONTROL_REF.sub(_control_ref, text)
+    return text
 
 
 def safe_list(values, max_items: int, item_limit: int = ITEM_LIMIT) -> list[str]:

@@ -214,3 +214,11 @@ def test_block_model_in_chunks_gives_the_same_probabilities():
     A, B = X[:, :100] * 1.0, X[:, 100:] * 1.0
     columns = np.arange(len(model.features))[::-1]
     assert np.array_equal(model.predict_proba_of([A, B], columns), model.predict_proba(X[:, columns]))
+
+
+def test_references_to_control_characters_do_not_reach_lxml():
+    body = "".join(f"<p>{s} &#3; x&#x1b;y</p>" for s in SENTENCES) + '<div class="ad">ad</div>&#1;tail'
+    for url in ("https://example.org/ref", "https://www.republicworld.com/world-news/x-articleshow.html"):
+        article = cleaners.clean(article_page(body=body).encode(), url=url)
+        assert article.status == "ok", article.error
+        assert "\x03" not in article.text and "\x1b" not in article.text
