@@ -25,7 +25,11 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from typing import NamedTuple
+
 from cleaners.article import STATUS_CLEANER_ERROR
+
+from .rows import page_to_row
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +70,6 @@ def _start_worker(parent_pid: int) -> None:
 
 
 def _clean_in_worker(page: dict, run_id: str | None, max_bytes: int) -> tuple[dict, str | None]:
-    from .pipelines import page_to_row
-
     row = page_to_row(page, run_id, max_bytes)
     return dict(row), row.site_url
 
@@ -96,15 +98,15 @@ class CleanPool:
                         self.workers, self.restarts)
             self._executor = self._new_executor()
 
-    async def clean(self, page: dict, run_id: str | None, max_bytes: int) -> tuple[dict, str | None] | None:
-        """(row as a dict, site URL), or None when a worker died on this page twice."""
+    async def clean(self, page: dict, run_id: str | None, max_bytes: int) -> tuple[dict, str | None] | "Unclean":
+        """(row as a dict, site URL), or WORKER_DIED when a worker died on this page twice."""
         for _attempt in range(2):
             executor = self._executor
             try:
                 return await asyncio.wrap_future(executor.submit(self.task, page, run_id, max_bytes))
             except BrokenProcessPool:
                 self._replace(executor)
-        return None
+        return WORKER_DIED
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True)
@@ -131,5 +133,12 @@ def release() -> None:
     pool.shutdown()
 
 
-WORKER_DIED = (STATUS_CLEANER_ERROR, "a cleaning worker process died twice while this page was being "
-                                     "cleaned (a crash in a parser or out of memory)")
+class Unclean(NamedTuple):
+    """A page the pool could not clean: the error row's status and reason."""
+
+    status: str
+    reason: str
+
+
+WORKER_DIED = Unclean(STATUS_CLEANER_ERROR, "a cleaning worker process died twice while this page was "
+                                            "being cleaned (a crash in a parser or out of memory)")

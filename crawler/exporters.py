@@ -31,7 +31,7 @@ class ParquetItemExporter(BaseItemExporter):
 
     def export_item(self, item):
         if isinstance(item, PageItem):  # no cleaning pipeline ran: clean here
-            from .pipelines import page_to_row
+            from .rows import page_to_row
             item = page_to_row(item, None)
         row = dict(item)
         if "status" not in row:  # not an article row: keep what fits the schema

@@ -77,6 +77,8 @@ def run_spiders(spiders: list[str], *, settings: dict | None = None,
     if project.getbool("NEWSCLEAN_DATASET_ENABLED"):
         path = dataset_dir(project) / "_manifests" / f"{run_id}.json"
         manifest = str(path) if path.exists() else None
+        if manifest and load_manifest(path).get("write_errors"):
+            failed.extend(n for n in spiders if n not in failed)  # parts were lost: not a success
     return {"run_id": run_id, "manifest": manifest, "failed": failed}
 
 

@@ -47,7 +47,14 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SeenFilterMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.BoundedCompressionMiddleware": 590,
+    "crawler.middlewares.RedirectGuardMiddleware": 650,  # sees 3xx before RedirectMiddleware (600)
 }
+# A sitemap may hold 50,000 URLs and 50 MB uncompressed (sitemaps.org): its own size limit,
+# applied to the download and to inflating it; deeper sitemap-index chains than this are refused.
+NEWSCLEAN_SITEMAP_MAXSIZE = 50 * 1024 * 1024
+NEWSCLEAN_SITEMAP_DEPTH = 4
 ITEM_PIPELINES = {
     "crawler.pipelines.CleanPipeline": 100,
     "crawler.pipelines.DatasetPipeline": 200,
