@@ -24,6 +24,7 @@ STATUS_PARSE_ERROR = "parse_error"  # markup that no parser could read
 STATUS_FETCH_ERROR = "fetch_error"  # (crawler) the page could not be fetched
 STATUS_READ_ERROR = "read_error"  # (saved pages) the file could not be read
 STATUS_CLEANER_ERROR = "cleaner_error"  # a bug of ours met an unexpected page: reported, not raised
+STATUS_TIMEOUT = "timeout"  # (workers) cleaning the page ran past the time limit; its worker was killed
 ERROR_STATUSES = (
     STATUS_EMPTY,
     STATUS_NOT_HTML,
@@ -34,6 +35,7 @@ ERROR_STATUSES = (
     STATUS_FETCH_ERROR,
     STATUS_READ_ERROR,
     STATUS_CLEANER_ERROR,
+    STATUS_TIMEOUT,
 )
 
 _SPACE_RUN = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")

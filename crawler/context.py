@@ -12,7 +12,7 @@ from pathlib import Path
 
 from scrapy import signals
 
-from .dataset import DatasetWriter, Manifest, new_run_id
+from .dataset import DatasetWriter, Manifest, check_run_id, new_run_id
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def process_run_id() -> str:
     `newsclean crawl` runs together share it (and one manifest)."""
     global _PROCESS_RUN_ID
     if _PROCESS_RUN_ID is None:
-        _PROCESS_RUN_ID = os.environ.get("NEWSCLEAN_RUN_ID") or new_run_id()
+        _PROCESS_RUN_ID = check_run_id(os.environ.get("NEWSCLEAN_RUN_ID") or new_run_id())
     return _PROCESS_RUN_ID
 
 
@@ -41,7 +41,7 @@ class CrawlContext:
     def __init__(self, crawler):
         self.crawler = crawler
         settings = crawler.settings
-        self.run_id = settings.get("NEWSCLEAN_RUN_ID") or process_run_id()
+        self.run_id = check_run_id(settings.get("NEWSCLEAN_RUN_ID") or process_run_id())
         self.enabled = settings.getbool("NEWSCLEAN_DATASET_ENABLED")
         self.writer: DatasetWriter | None = None
         self.manifest: Manifest | None = None

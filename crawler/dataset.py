@@ -18,6 +18,7 @@ Guarantees:
 """
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import logging
@@ -53,8 +54,51 @@ def new_run_id(now: datetime | None = None) -> str:
     return now.strftime("%Y%m%dT%H%M%SZ") + "-" + os.urandom(3).hex()
 
 
+_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_MAX_PARTITION = 100
+
+
+def check_run_id(run_id: str) -> str:
+    """A run id names files (part-<run id>-n.parquet, _manifests/<run id>.json): letters, digits,
+    '.', '_' and '-', at most 100, no '..'. ValueError (one line) otherwise."""
+    if not _RUN_ID.match(run_id or "") or ".." in run_id:
+        raise ValueError(f"NEWSCLEAN_RUN_ID must be 1-100 letters, digits, '.', '_' or '-' (no '..'), "
+                         f"not {run_id!r}")
+    return run_id
+
+
+def ascii_host(value: str) -> str:
+    """A host in ASCII: IDNA (punycode) per label, so that пример.рф and победа.рф stay apart;
+    labels the IDNA codec refuses (over 63 characters, ...) are punycoded as they are."""
+    try:
+        return value.encode("idna").decode("ascii")
+    except UnicodeError:
+        labels = []
+        for label in value.split("."):
+            try:
+                labels.append(label.encode("ascii").decode())
+            except UnicodeError:
+                labels.append("xn--" + label.encode("punycode").decode("ascii"))
+        return ".".join(labels)
+
+
 def partition_value(value: str | None) -> str:
-    return _SAFE.sub("_", value) if value else "unknown"
+    """The folder name of a partition value (a site): always one harmless path segment under the
+    dataset, and two different values never share one. Hosts are lower-cased and IDNA-encoded;
+    a value that still needs changing (characters outside [A-Za-z0-9._-], a leading dot, over 100
+    characters) keeps a readable prefix and gets a hash of the original value."""
+    if not value:
+        return "unknown"
+    text = value.strip().lower()
+    try:
+        ascii_value = ascii_host(text)
+    except UnicodeError:
+        ascii_value = text
+    safe = _SAFE.sub("_", ascii_value)
+    if safe == ascii_value and not safe.startswith(".") and 0 < len(safe) <= _MAX_PARTITION:
+        return safe
+    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{safe.strip('.')[:_MAX_PARTITION - 13]}-{digest}".lstrip("-") or digest
 
 
 def _pid_alive(pid: int) -> bool:

@@ -34,6 +34,7 @@ class CleanPipeline:
         self.ctx = CrawlContext.of(crawler)
         self.max_bytes = crawler.settings.getint("NEWSCLEAN_MAX_BYTES", MAX_BYTES)
         self.workers = cleanpool.clean_workers(crawler.settings)
+        self.time_limit = cleanpool.time_limit(crawler.settings)
         self.pool: cleanpool.CleanPool | None = None
 
     @classmethod
@@ -42,7 +43,7 @@ class CleanPipeline:
 
     def open_spider(self, spider=None):
         if self.workers:
-            self.pool = cleanpool.acquire(self.workers)
+            self.pool = cleanpool.acquire(self.workers, self.time_limit)
 
     def close_spider(self, spider=None):
         if self.pool is not None:

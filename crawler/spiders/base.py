@@ -34,6 +34,7 @@ except ImportError:  # pragma: no cover
 
 from cleaners.article import STATUS_FETCH_ERROR, STATUS_TOO_LARGE
 
+from ..dataset import ascii_host
 from ..items import PageItem
 from ..sitemaps import LOOP, TOO_DEEP, TOO_LARGE, Refused, check_xml, inflate
 
@@ -62,9 +63,13 @@ def _truthy(value) -> bool:
 
 
 def host_matches(host: str | None, domains) -> bool:
+    """Whether a host is one of the domains or under one (hosts compared in IDNA form)."""
     if not host:
         return False
-    host = host.lower()
+    try:
+        host = ascii_host(host.lower())
+    except UnicodeError:
+        return False
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
@@ -89,7 +94,7 @@ class NewsSpider(scrapy.Spider):
                  refetch=None, robots_sitemaps=None, follow=None, max_sitemaps=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.base_url = base_url.rstrip("/") if base_url else None
-        self.domains = tuple(d.lower().lstrip(".") for d in self.domains)
+        self.domains = tuple(ascii_host(d.lower().lstrip(".")) for d in self.domains)  # IDNA form
         if sitemap is not None:
             self.sitemap_urls = tuple(_split(sitemap))
         if feed is not None:
