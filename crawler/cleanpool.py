@@ -59,12 +59,22 @@ def time_limit(settings) -> float | None:
     return seconds if seconds > 0 else None
 
 
+_WARM_UP_PAGE = ("<html><head><title>Warm-up</title></head><body><article><h1>Warm-up page</h1>"
+                  + "".join(f"<p>Paragraph {n}: the worker cleans this page once before its first real one, "
+                            f"so that the libraries and models it loads on first use are in memory.</p>"
+                            for n in range(6)) + "</article></body></html>")
+
+
 def _start_worker() -> None:
-    """Load the block classifier once per worker instead of on its first page."""
+    """Clean one small page before saying ready: what clean() loads on first use (the block
+    classifier, language and date models, lazy imports: a second or more) is loaded here, so a
+    page's time limit measures the page, and a fresh worker's first page is not its victim."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    from cleaners import clean
     from cleaners.generic import extract as generic
 
     generic._model()
+    clean(_WARM_UP_PAGE, url="https://news.example.org/2025/01/02/warm-up-page", kind="html")
 
 
 def _clean_in_worker(page: dict, run_id: str | None, max_bytes: int) -> tuple[dict, str | None]:

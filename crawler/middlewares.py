@@ -96,6 +96,9 @@ class RedirectGuardMiddleware:
             local = fetch_url(target)
             if local != target:
                 response.headers[b"Location"] = local.encode("ascii", "replace")
+            # the target on the real site, for the row's final_url (the redirected request gets
+            # a copy of this meta)
+            request.meta["newsclean_site_target"] = target if local != target else spider.site_url(target)
         return response
 
 

@@ -414,7 +414,7 @@ class NewsSpider(scrapy.Spider):
         site_url = meta.get("site_url") or self.site_url(asked)
         return PageItem(
             url=site_url,  # the site's own URL (mirror rewriting undone): the row's key
-            final_url=self.site_url(response.url) if redirects else site_url,
+            final_url=(meta.get("newsclean_site_target") or self.site_url(response.url)) if redirects else site_url,
             site_url=site_url,
             body=response.body,
             content_type=content_type,
