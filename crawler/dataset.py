@@ -141,17 +141,17 @@ def safe_text(value):
     return value
 
 
-def writable_row(row: dict) -> tuple[dict, str | None]:
+def writable_row(row: dict, schema=DATASET_SCHEMA) -> tuple[dict, str | None]:
     """(the row, None) when the dataset schema can encode it; otherwise (an error row keeping the
     page's URLs and fetch facts, why the row was refused). Checked row by row, before the row
     joins a row group, so that one bad row can never cost the other rows of its part."""
     try:
-        pa.Table.from_pylist([row], schema=DATASET_SCHEMA)
+        pa.Table.from_pylist([row], schema=schema)
         return row, None
     except (pa.ArrowException, ValueError, TypeError, OverflowError) as exc:  # UnicodeError is a ValueError
         reason = f"{type(exc).__name__}: {exc}"[:300]
     status = row.get("http_status")
-    fallback = {name: None for name in DATASET_SCHEMA.names}
+    fallback = {name: None for name in schema.names}
     for key in ("url", "canonical_url", "final_url", "site", "source", "source_path", "crawl_run_id",
                 "cleaner_version", "extractor"):
         fallback[key] = safe_text(row.get(key)) if isinstance(row.get(key), str) else None
@@ -160,7 +160,7 @@ def writable_row(row: dict) -> tuple[dict, str | None]:
         http_status=status if isinstance(status, int) and _INT16[0] <= status <= _INT16[1] else None,
         status=STATUS_CLEANER_ERROR, error=f"the row could not be written ({reason})")
     try:
-        pa.Table.from_pylist([fallback], schema=DATASET_SCHEMA)
+        pa.Table.from_pylist([fallback], schema=schema)
     except (pa.ArrowException, ValueError, TypeError, OverflowError):
         fallback.update(fetched_at=None, canonical_url=None, source_path=None)
     return fallback, reason

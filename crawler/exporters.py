@@ -16,6 +16,7 @@ from scrapy.extensions.feedexport import FileFeedStorage
 from cleaners.io.parquet import ROW_GROUP_SIZE, RowGroupWriter, temporary_name
 from cleaners.io.schema import ARTICLE_SCHEMA, article_record
 
+from .dataset import writable_row
 from .items import PageItem
 
 
@@ -37,6 +38,7 @@ class ParquetItemExporter(BaseItemExporter):
         if "status" not in row:  # not an article row: keep what fits the schema
             row = {k: v for k, v in row.items() if k in ARTICLE_SCHEMA.names}
             row = {**{n: None for n in ARTICLE_SCHEMA.names}, **row}
+        row, _refused = writable_row(row, ARTICLE_SCHEMA)  # a row the schema refuses: an error row
         self._rows.write(row)
 
     def finish_exporting(self):

@@ -47,11 +47,20 @@ class SeenFilterMiddleware:
         return None
 
 
-class RedirectLoop(IgnoreRequest):
+class RedirectRefused(IgnoreRequest):
+    """A redirect not followed; `status` is the redirect's HTTP status (the row keeps it, so the
+    URL is settled and not fetched again every run)."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+class RedirectLoop(RedirectRefused):
     """A redirect back to a URL of the same chain."""
 
 
-class OffsiteRedirect(IgnoreRequest):
+class OffsiteRedirect(RedirectRefused):
     """A redirect to a host outside the spider's allowed_domains (Scrapy drops the new request
     when it is scheduled, with no errback: the page would vanish)."""
 
@@ -84,13 +93,13 @@ class RedirectGuardMiddleware:
         target = urljoin(request.url, safe_url_string(location.decode("latin-1").strip()))
         chain = [*request.meta.get("redirect_urls", []), request.url]
         if _strip(target) in {_strip(u) for u in chain}:
-            raise RedirectLoop("redirect loop: " + " -> ".join([*chain, target])[:400])
+            raise RedirectLoop("redirect loop: " + " -> ".join([*chain, target])[:400], response.status)
         allowed = [d.lower() for d in getattr(spider, "allowed_domains", None) or () if d]
         host = (urlsplit(target).hostname or "").lower()
         on_base = getattr(spider, "on_base", None)
         if allowed and not any(host == d or host.endswith("." + d) for d in allowed) and not (
                 on_base and on_base(target)):
-            raise OffsiteRedirect(f"redirected off the site to {target}"[:400])
+            raise OffsiteRedirect(f"redirected off the site to {target}"[:400], response.status)
         fetch_url = getattr(spider, "fetch_url", None)
         if fetch_url is not None and getattr(spider, "base_url", None):
             local = fetch_url(target)

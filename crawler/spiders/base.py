@@ -438,7 +438,7 @@ class NewsSpider(scrapy.Spider):
     def fetch_failed(self, failure):
         """Errback of article requests: a failed fetch becomes a row, not silence. Requests
         dropped on purpose (robots.txt, already in the dataset) are only counted."""
-        from ..middlewares import AlreadySeen, OffsiteRedirect, RedirectLoop, TooLarge
+        from ..middlewares import AlreadySeen, RedirectRefused, TooLarge
 
         request = failure.request
         meta = request.meta
@@ -453,11 +453,9 @@ class NewsSpider(scrapy.Spider):
             response = value.response
             item["final_url"] = self.site_url(response.url)
             item["http_status"], item["error"] = http_status_and_error(response.status)
-        elif failure.check(RedirectLoop):
+        elif failure.check(RedirectRefused):  # a loop, or off the site
             item["error"] = message
-        elif failure.check(OffsiteRedirect):
-            item["error"] = message
-            item["http_status"] = 301  # a redirect: settled, not fetched again next run
+            item["http_status"] = value.status  # a redirect: settled, not fetched again next run
         elif failure.check(TooLarge) or "max size" in message or (
                 failure.check(CancelledError, DownloadCancelledError)
                 and meta.get("newsclean_bytes", 0) > self._max_size(request)):
