@@ -19,8 +19,9 @@ import argparse
 import functools
 import json
 import os
-import re
 import platform
+import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -317,7 +318,9 @@ def run_matrix(workdir: Path, *, bomb_mb: int = 1024, chunked_mb: int = 50, time
         "benchmark": "faults", "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "command": " ".join(crawl_command(server, Path("OUT"))), "bomb_mb": bomb_mb, "chunked_mb": chunked_mb,
-        "bomb_gzip_bytes": len(gzip_bomb(bomb_mb)), "wall_s": round(wall, 1), "matrix": matrix,
+        "bomb_gzip_bytes": len(gzip_bomb(bomb_mb)), "wall_s": round(wall, 1),
+        "largest_child_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        "matrix": matrix,
         "sitemaps": sitemaps, "discovery_refused": refused, "checks": checks, "extra_rows": extra_rows,
         "manifest_counts": manifest.get("counts_by_status"), "passed": passed,
         "stderr_tail": done.stderr[-2000:] if not passed else "",
@@ -334,7 +337,8 @@ def print_report(report: dict) -> None:
         print(f"{s['sitemap'].rsplit('/', 1)[-1]:<18} refused as {s['expected']!r}: {s['refused_in_manifest']} "
               f"{'yes' if s['pass'] else 'NO'}")
     print("checks:", json.dumps(report["checks"]))
-    print("PASSED" if report["passed"] else "FAILED", f"({report['wall_s']} s)")
+    print("PASSED" if report["passed"] else "FAILED", f"({report['wall_s']} s; largest child process peak RSS "
+          f"{report['largest_child_peak_rss_mb']} MB)")
 
 
 def main(argv=None) -> int:
