@@ -312,8 +312,10 @@ def run_matrix(workdir: Path, *, bomb_mb: int = 1024, chunked_mb: int = 50, time
         "external_dtd_never_fetched": "/evil.dtd" not in server.requests,
         "offsite_never_contacted": True,  # offsite.invalid cannot resolve; the row names it instead
     }
-    passed = (all(m["pass"] for m in matrix) and all(s["pass"] for s in sitemaps)
-              and all(v for k, v in checks.items() if k != "exit_code") and done.returncode == 0)
+    rest = (all(s["pass"] for s in sitemaps) and all(v for k, v in checks.items() if k != "exit_code")
+            and done.returncode == 0)
+    passed = rest and all(m["pass"] for m in matrix)
+    passed_crawl_side = rest and all(m["pass_crawl_side"] for m in matrix)
     return {
         "benchmark": "faults", "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
@@ -323,6 +325,7 @@ def run_matrix(workdir: Path, *, bomb_mb: int = 1024, chunked_mb: int = 50, time
         "matrix": matrix,
         "sitemaps": sitemaps, "discovery_refused": refused, "checks": checks, "extra_rows": extra_rows,
         "manifest_counts": manifest.get("counts_by_status"), "passed": passed,
+        "passed_crawl_side": passed_crawl_side,
         "stderr_tail": done.stderr[-2000:] if not passed else "",
     }
 
@@ -337,7 +340,10 @@ def print_report(report: dict) -> None:
         print(f"{s['sitemap'].rsplit('/', 1)[-1]:<18} refused as {s['expected']!r}: {s['refused_in_manifest']} "
               f"{'yes' if s['pass'] else 'NO'}")
     print("checks:", json.dumps(report["checks"]))
-    print("PASSED" if report["passed"] else "FAILED", f"({report['wall_s']} s; largest child process peak RSS "
+    verdict = "PASSED" if report["passed"] else (
+        "PASSED on the crawl side (cases marked 'crawl side ok' wait for the cleaners' fixes)"
+        if report["passed_crawl_side"] else "FAILED")
+    print(verdict, f"({report['wall_s']} s; largest child process peak RSS "
           f"{report['largest_child_peak_rss_mb']} MB)")
 
 
