@@ -1,31 +1,35 @@
-"""Cleaning in worker processes during a crawl.
+"""Cleaning in worker processes during a crawl, with a time limit per page.
 
 Scrapy runs in one thread on one core: when the pipeline cleans every page inside Scrapy's event
 loop, a crawl of a fast server uses one core while cleaning (the expensive part) could use them
 all. With NEWSCLEAN_CLEAN_WORKERS = N > 0 the pipeline hands each page to one pool of N worker
-processes (one pool per crawl process, shared by its spiders) and awaits the row, so Scrapy keeps
-fetching and parsing while the workers clean. 0 cleans in the crawl process itself; "auto" (the
-default) means one worker per core on machines with more than one core, at most MAX_AUTO_WORKERS
-(each worker holds ~200 MB, and a polite crawl of real sites is limited by its delays, not by
-cleaning).
+processes (cleaners.pool.WorkerPool; one pool per crawl process, shared by its spiders) and awaits
+the row, so Scrapy keeps fetching and parsing while the workers clean. 0 cleans in the crawl
+process itself; "auto" (the default) means one worker per core on machines with more than one
+core, at most MAX_AUTO_WORKERS (each worker holds ~200 MB, and a polite crawl of real sites is
+limited by its delays, not by cleaning).
 
-Nothing is lost when a worker dies (a crash inside a parser, the out-of-memory killer): the pool
-is replaced and the page cleaned again in the new one; a page on which a second worker dies too
-becomes a cleaner_error row that says so (the pool serves several pages at once, so the page
-may be a bystander of another one's crash), and the crawl goes on.
+Each worker cleans one page at a time, so what happens to a page is its own:
+- a page that takes longer than NEWSCLEAN_TIME_LIMIT seconds (default 30; 0 = no limit) has its
+  worker killed and replaced, and becomes a `timeout` error row: one pathological page costs the
+  crawl at most the limit, never a worker for good;
+- a page whose worker dies (a crash inside a parser, the out-of-memory killer) is cleaned once
+  more in a new worker; when that one dies too the page becomes a cleaner_error row that says so.
+With NEWSCLEAN_CLEAN_WORKERS=0 there is no worker to kill, hence no time limit.
+The workers leave with the crawl, even a SIGKILLed one.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import threading
-import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from typing import NamedTuple
 
-from cleaners.article import STATUS_CLEANER_ERROR
+from cleaners.article import STATUS_CLEANER_ERROR, STATUS_TIMEOUT
+from cleaners.pool import TaskTimeout, WorkerDied, WorkerPool
+
+from .rows import page_to_row
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,7 @@ _LOCK = threading.Lock()
 _POOL: "CleanPool | None" = None
 _USERS = 0
 MAX_AUTO_WORKERS = 4
+DEFAULT_TIME_LIMIT = 30.0
 
 
 def clean_workers(settings) -> int:
@@ -47,75 +52,84 @@ def clean_workers(settings) -> int:
     return workers
 
 
-def _exit_with(parent_pid: int) -> None:
-    """A worker waits for pages on a pipe that it holds both ends of, so a crawl killed with
-    SIGKILL would leave it waiting forever: it leaves when its parent is gone."""
-    while True:
-        time.sleep(1.0)
-        if os.getppid() != parent_pid:
-            os._exit(0)
+def time_limit(settings) -> float | None:
+    """Seconds a page may take in a worker (NEWSCLEAN_TIME_LIMIT; 0 or less: no limit)."""
+    value = settings.get("NEWSCLEAN_TIME_LIMIT", DEFAULT_TIME_LIMIT)
+    seconds = float(DEFAULT_TIME_LIMIT if value in (None, "") else value)
+    return seconds if seconds > 0 else None
 
 
-def _start_worker(parent_pid: int) -> None:
-    """Load the block classifier once per worker instead of on its first page."""
-    threading.Thread(target=_exit_with, args=(parent_pid,), name="exit-with-parent", daemon=True).start()
+_WARM_UP_PAGE = ("<html><head><title>Warm-up</title></head><body><article><h1>Warm-up page</h1>"
+                  + "".join(f"<p>Paragraph {n}: the worker cleans this page once before its first real one, "
+                            f"so that the libraries and models it loads on first use are in memory.</p>"
+                            for n in range(6)) + "</article></body></html>")
+
+
+def _start_worker() -> None:
+    """Clean one small page before saying ready: what clean() loads on first use (the block
+    classifier, language and date models, lazy imports: a second or more) is loaded here, so a
+    page's time limit measures the page, and a fresh worker's first page is not its victim."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    from cleaners import clean
     from cleaners.generic import extract as generic
 
     generic._model()
+    clean(_WARM_UP_PAGE, url="https://news.example.org/2025/01/02/warm-up-page", kind="html")
 
 
 def _clean_in_worker(page: dict, run_id: str | None, max_bytes: int) -> tuple[dict, str | None]:
-    from .pipelines import page_to_row
-
     row = page_to_row(page, run_id, max_bytes)
     return dict(row), row.site_url
 
 
-class CleanPool:
-    """A process pool that replaces itself when one of its workers dies."""
+class Unclean(NamedTuple):
+    """A page the pool could not clean: the error row's status and reason."""
 
-    def __init__(self, workers: int, task=None):
+    status: str
+    reason: str
+
+
+WORKER_DIED = Unclean(STATUS_CLEANER_ERROR, "a cleaning worker process died twice while this page was "
+                                            "being cleaned (a crash in a parser or out of memory)")
+
+
+class CleanPool:
+    """The crawl's worker pool: pages in, (row, site URL) or Unclean out."""
+
+    def __init__(self, workers: int, task=None, time_limit: float | None = DEFAULT_TIME_LIMIT):
         """task: what a worker runs for a page (a module-level function, as a worker imports it
         anew); _clean_in_worker unless a test passes another."""
         self.workers = workers
         self.task = task or _clean_in_worker
-        self.restarts = 0
-        self._executor = self._new_executor()
+        self.time_limit = time_limit
+        self._pool = WorkerPool(workers, initializer=_start_worker, time_limit=time_limit)
 
-    def _new_executor(self) -> ProcessPoolExecutor:
-        # spawn, not fork: the crawl process has threads (Twisted's pool, the dataset writer)
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_worker, initargs=(os.getpid(),))
+    @property
+    def restarts(self) -> int:
+        """Workers replaced so far (deaths and time-outs)."""
+        return self._pool.restarts
 
-    def _replace(self, broken: ProcessPoolExecutor) -> None:
-        if self._executor is broken:  # the first of the waiting pages to notice replaces it
-            broken.shutdown(wait=False, cancel_futures=True)
-            self.restarts += 1
-            log.warning("a cleaning worker died; starting a new pool of %d (restart %d)",
-                        self.workers, self.restarts)
-            self._executor = self._new_executor()
-
-    async def clean(self, page: dict, run_id: str | None, max_bytes: int) -> tuple[dict, str | None] | None:
-        """(row as a dict, site URL), or None when a worker died on this page twice."""
-        for _attempt in range(2):
-            executor = self._executor
-            try:
-                return await asyncio.wrap_future(executor.submit(self.task, page, run_id, max_bytes))
-            except BrokenProcessPool:
-                self._replace(executor)
-        return None
+    async def clean(self, page: dict, run_id: str | None, max_bytes: int) -> tuple[dict, str | None] | Unclean:
+        """(row as a dict, site URL), or Unclean(timeout / cleaner_error, why)."""
+        try:
+            return await asyncio.wrap_future(self._pool.submit(self.task, page, run_id, max_bytes))
+        except TaskTimeout as exc:
+            log.warning("cleaning %s passed the time limit: a timeout row (%s)", page.get("url"), exc)
+            return Unclean(STATUS_TIMEOUT, str(exc))
+        except WorkerDied:
+            log.warning("cleaning workers died twice on %s: a cleaner_error row", page.get("url"))
+            return WORKER_DIED
 
     def shutdown(self) -> None:
-        self._executor.shutdown(wait=True)
+        self._pool.shutdown(wait=True)
 
 
-def acquire(workers: int) -> CleanPool:
+def acquire(workers: int, time_limit: float | None = DEFAULT_TIME_LIMIT) -> CleanPool:
     """The process's pool (created on first use), shared by every spider of the crawl."""
     global _POOL, _USERS
     with _LOCK:
         if _POOL is None:
-            _POOL = CleanPool(workers)
+            _POOL = CleanPool(workers, time_limit=time_limit)
         _USERS += 1
         return _POOL
 
@@ -129,7 +143,3 @@ def release() -> None:
             return
         pool, _POOL = _POOL, None
     pool.shutdown()
-
-
-WORKER_DIED = (STATUS_CLEANER_ERROR, "a cleaning worker process died twice while this page was being "
-                                     "cleaned (a crash in a parser or out of memory)")

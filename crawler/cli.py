@@ -28,7 +28,14 @@ def print_summary(manifest: dict, echo=click.echo) -> None:
         echo(f"    site {site:<22} {n}")
     if manifest["skipped"]:
         echo("  skipped: " + ", ".join(f"{k} {v}" for k, v in sorted(manifest["skipped"].items())))
+    refused = manifest.get("discovery_refused") or {}
+    if refused:
+        echo("  sitemaps/feeds refused: " + ", ".join(f"{k} {v}" for k, v in sorted(refused.items())))
+    if manifest.get("rows_refused"):
+        echo(f"  rows the schema refused (written as cleaner_error rows): {manifest['rows_refused']}")
     echo(f"  files: {len(manifest['files'])} part(s) under {manifest['dataset']}")
+    for failure in manifest.get("write_errors") or ():
+        echo(f"  NOT WRITTEN (fetched again next run): {failure}")
 
 
 def duckdb_report(dataset: Path, echo=click.echo) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from scrapy import signals
 
-from .dataset import DatasetWriter, Manifest, new_run_id
+from .dataset import DatasetWriter, Manifest, check_run_id, new_run_id
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def process_run_id() -> str:
     `newsclean crawl` runs together share it (and one manifest)."""
     global _PROCESS_RUN_ID
     if _PROCESS_RUN_ID is None:
-        _PROCESS_RUN_ID = os.environ.get("NEWSCLEAN_RUN_ID") or new_run_id()
+        _PROCESS_RUN_ID = check_run_id(os.environ.get("NEWSCLEAN_RUN_ID") or new_run_id())
     return _PROCESS_RUN_ID
 
 
@@ -41,7 +41,7 @@ class CrawlContext:
     def __init__(self, crawler):
         self.crawler = crawler
         settings = crawler.settings
-        self.run_id = settings.get("NEWSCLEAN_RUN_ID") or process_run_id()
+        self.run_id = check_run_id(settings.get("NEWSCLEAN_RUN_ID") or process_run_id())
         self.enabled = settings.getbool("NEWSCLEAN_DATASET_ENABLED")
         self.writer: DatasetWriter | None = None
         self.manifest: Manifest | None = None
@@ -49,6 +49,7 @@ class CrawlContext:
         self.by_status: Counter = Counter()
         self.by_site_status: dict[str, Counter] = defaultdict(Counter)
         self.skipped: Counter = Counter()
+        self.refused: Counter = Counter()  # sitemaps and feeds not read, by reason
         self.files_before = 0
         self.started_at = None
         self._loop = None
@@ -88,6 +89,21 @@ class CrawlContext:
         self.skipped[reason] += 1
         self.crawler.stats.inc_value(f"newsclean/skipped/{reason}")
 
+    def refuse(self, reason: str) -> None:
+        self.refused[reason] += 1
+        self.crawler.stats.inc_value(f"newsclean/refused/{reason}")
+
+    def write_failed(self, message: str) -> None:
+        """A part could not be written: stop the run (the disk is likely full or read-only); the
+        manifest names the failure and `newsclean crawl` exits non-zero."""
+        self.crawler.stats.inc_value("newsclean/write_errors")
+        if not getattr(self, "_closing", False):
+            self._closing = True
+            log.error("newsclean: stopping the crawl: %s", message)
+            from scrapy.utils.defer import deferred_from_coro
+
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="dataset_write_error"))
+
     def spider_opened(self, spider):
         self.started_at = datetime.now(timezone.utc).isoformat()
         if self.writer is not None:
@@ -120,6 +136,9 @@ class CrawlContext:
             "requests": stats.get_value("downloader/request_count") or 0,
             "responses": stats.get_value("downloader/response_count") or 0,
             "retries": stats.get_value("retry/count") or 0,
+            "rows_refused": self.writer.rows_refused,
+            "discovery_refused": dict(self.refused),
+            "write_errors": list(self.writer.failures),
         }
         self.manifest.spider_finished(spider.name, info, self.by_status, self.by_site_status,
                                       skipped, files)

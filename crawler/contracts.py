@@ -35,7 +35,7 @@ class CleansContract(Contract):
 
     def post_process(self, output):
         from .items import PageItem
-        from .pipelines import page_to_row
+        from .rows import page_to_row
 
         pages = [x for x in output if isinstance(x, PageItem)]
         if not pages:

@@ -18,6 +18,7 @@ Guarantees:
 """
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import logging
@@ -29,8 +30,10 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cleaners.article import STATUS_CLEANER_ERROR
 from cleaners.io.parquet import ParquetWriter
 from cleaners.io.schema import DATASET_SCHEMA
 
@@ -51,8 +54,51 @@ def new_run_id(now: datetime | None = None) -> str:
     return now.strftime("%Y%m%dT%H%M%SZ") + "-" + os.urandom(3).hex()
 
 
+_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_MAX_PARTITION = 100
+
+
+def check_run_id(run_id: str) -> str:
+    """A run id names files (part-<run id>-n.parquet, _manifests/<run id>.json): letters, digits,
+    '.', '_' and '-', at most 100, no '..'. ValueError (one line) otherwise."""
+    if not _RUN_ID.match(run_id or "") or ".." in run_id:
+        raise ValueError(f"NEWSCLEAN_RUN_ID must be 1-100 letters, digits, '.', '_' or '-' (no '..'), "
+                         f"not {run_id!r}")
+    return run_id
+
+
+def ascii_host(value: str) -> str:
+    """A host in ASCII: IDNA (punycode) per label, so that пример.рф and победа.рф stay apart;
+    labels the IDNA codec refuses (over 63 characters, ...) are punycoded as they are."""
+    try:
+        return value.encode("idna").decode("ascii")
+    except UnicodeError:
+        labels = []
+        for label in value.split("."):
+            try:
+                labels.append(label.encode("ascii").decode())
+            except UnicodeError:
+                labels.append("xn--" + label.encode("punycode").decode("ascii"))
+        return ".".join(labels)
+
+
 def partition_value(value: str | None) -> str:
-    return _SAFE.sub("_", value) if value else "unknown"
+    """The folder name of a partition value (a site): always one harmless path segment under the
+    dataset, and two different values never share one. Hosts are lower-cased and IDNA-encoded;
+    a value that still needs changing (characters outside [A-Za-z0-9._-], a leading dot, over 100
+    characters) keeps a readable prefix and gets a hash of the original value."""
+    if not value:
+        return "unknown"
+    text = value.strip().lower()
+    try:
+        ascii_value = ascii_host(text)
+    except UnicodeError:
+        ascii_value = text
+    safe = _SAFE.sub("_", ascii_value)
+    if safe == ascii_value and not safe.startswith(".") and 0 < len(safe) <= _MAX_PARTITION:
+        return safe
+    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{safe.strip('.')[:_MAX_PARTITION - 13]}-{digest}".lstrip("-") or digest
 
 
 def _pid_alive(pid: int) -> bool:
@@ -78,6 +124,46 @@ def remove_stale_temp_files(root: Path) -> list[Path]:
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
+
+
+class DatasetWriteError(RuntimeError):
+    """A part could not be written or committed (disk full, permissions): its rows are not in the
+    dataset and their URLs not recorded, so the next run fetches them again."""
+
+
+_INT16 = (-(2**15), 2**15 - 1)
+
+
+def safe_text(value):
+    """A string the Parquet writer can encode: lone surrogates replaced, as UTF-8 requires."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
+def writable_row(row: dict, schema=DATASET_SCHEMA) -> tuple[dict, str | None]:
+    """(the row, None) when the dataset schema can encode it; otherwise (an error row keeping the
+    page's URLs and fetch facts, why the row was refused). Checked row by row, before the row
+    joins a row group, so that one bad row can never cost the other rows of its part."""
+    try:
+        pa.Table.from_pylist([row], schema=schema)
+        return row, None
+    except (pa.ArrowException, ValueError, TypeError, OverflowError) as exc:  # UnicodeError is a ValueError
+        reason = f"{type(exc).__name__}: {exc}"[:300]
+    status = row.get("http_status")
+    fallback = {name: None for name in schema.names}
+    for key in ("url", "canonical_url", "final_url", "site", "source", "source_path", "crawl_run_id",
+                "cleaner_version", "extractor"):
+        fallback[key] = safe_text(row.get(key)) if isinstance(row.get(key), str) else None
+    fallback.update(
+        fetched_at=row.get("fetched_at"), text="", authors=[], tags=[], word_count=0,
+        http_status=status if isinstance(status, int) and _INT16[0] <= status <= _INT16[1] else None,
+        status=STATUS_CLEANER_ERROR, error=f"the row could not be written ({reason})")
+    try:
+        pa.Table.from_pylist([fallback], schema=schema)
+    except (pa.ArrowException, ValueError, TypeError, OverflowError):
+        fallback.update(fetched_at=None, canonical_url=None, source_path=None)
+    return fallback, reason
 
 
 class _Part:
@@ -109,6 +195,8 @@ class DatasetWriter:
         self._pending_hashes: set[str] = set()
         self.files: list[str] = []
         self.rows_written = 0
+        self.rows_refused = 0  # rows the schema could not encode, written as error rows instead
+        self.failures: list[str] = []  # parts that could not be written (DatasetWriteError)
         self.lock = threading.RLock()
 
     # -- start of run -----------------------------------------------------------------------
@@ -146,18 +234,34 @@ class DatasetWriter:
                 return True
         return self.state.seen_any(urls, hashes)
 
-    def write(self, row: dict, *, keys_urls=(), mark: bool = True) -> None:
+    def write(self, row: dict, *, keys_urls=(), mark: bool = True, refused: str | None = None) -> dict:
+        """Add a row to its site's open part; returns the row as written (an error row in its
+        place when the schema cannot encode it, see writable_row; `refused`: the caller checked
+        already, and this is why, or "" for a row that passed). Raises DatasetWriteError when the part itself cannot be
+        written: that part is dropped (its URLs stay unrecorded)."""
         from .state import url_key
+        if refused is None:
+            row, refused = writable_row(row)
+        if refused:
+            log.warning("dataset: a row of %s could not be written (%s): an error row instead",
+                        row.get("url"), refused)
         site = partition_value(row.get("site"))
         with self.lock:
+            if refused:
+                self.rows_refused += 1
             part = self._parts.get(site)
-            if part is None:
-                part = self._parts[site] = self._open_part(site)
-            part.writer.write(row)
+            try:
+                if part is None:
+                    part = self._parts[site] = self._open_part(site)
+                part.writer.write(row)
+            except Exception as exc:  # noqa: BLE001 - disk full, permissions, a bug in the writer
+                self._drop(site, exc)
+                raise DatasetWriteError(self.failures[-1]) from exc
             part.rows += 1
             self.rows_written += 1
             if mark:
-                for u in {row.get("url"), row.get("canonical_url"), row.get("final_url"), *keys_urls}:
+                for u in {row.get("url"), row.get("canonical_url"), row.get("final_url"),
+                          *map(safe_text, keys_urls)}:
                     key = url_key(u)
                     if key:
                         part.urls.add(key)
@@ -167,6 +271,24 @@ class DatasetWriter:
                     self._pending_hashes.add(row["content_hash"])
             if part.rows >= self.part_rows:
                 self._commit(site)
+        return row
+
+    def _drop(self, site: str, exc: BaseException) -> None:
+        """Abandon a part that failed: its rows are not in the dataset and its keys are not
+        recorded (a re-run fetches them again)."""
+        part = self._parts.pop(site, None)
+        name = part.path.relative_to(self.root).as_posix() if part else f"site={site}"
+        if part is not None:
+            try:
+                part.writer.abort()
+            except Exception:  # noqa: BLE001 - the temporary file is removed by the next run
+                pass
+            self._pending_urls -= part.urls
+            self._pending_hashes -= part.hashes
+        message = f"{name}: {type(exc).__name__}: {exc}"[:500]
+        self.failures.append(message)
+        log.error("dataset: could not write %s (%d rows not written; the next run fetches them "
+                  "again)", message, part.rows if part else 0)
 
     def rotate_due(self) -> None:
         """Commit parts that have been open longer than part_seconds (call it periodically)."""
@@ -174,7 +296,10 @@ class DatasetWriter:
             now = time.monotonic()
             for site, part in list(self._parts.items()):
                 if now - part.opened >= self.part_seconds:
-                    self._commit(site)
+                    try:
+                        self._commit(site)
+                    except DatasetWriteError:
+                        pass  # reported in failures; the run ends with an error
 
     def _open_part(self, site: str) -> _Part:
         folder = self.root / f"crawl_date={self.crawl_date}" / f"site={site}"
@@ -188,10 +313,16 @@ class DatasetWriter:
         return _Part(path, self.row_group_size)
 
     def _commit(self, site: str) -> None:
-        part = self._parts.pop(site)
-        path = part.writer.close()  # atomic rename into place
+        part = self._parts[site]
+        try:
+            path = part.writer.close()  # atomic rename into place
+        except Exception as exc:  # noqa: BLE001
+            self._drop(site, exc)
+            raise DatasetWriteError(self.failures[-1]) from exc
+        del self._parts[site]
         rel = path.relative_to(self.root).as_posix()
-        # Only now that the rows are durable do their keys become "seen".
+        # Only now that the rows are durable do their keys become "seen". (A failure here leaves a
+        # part in place but unrecorded: the next run's recover() records it.)
         self.state.commit_part(rel, part.rows, part.urls, part.hashes, self.run_id)
         # durable now: the state store answers for these keys, so memory stays flat
         self._pending_urls -= part.urls
@@ -200,9 +331,14 @@ class DatasetWriter:
         log.info("dataset: wrote %s (%d rows)", rel, part.rows)
 
     def close(self) -> list[str]:
+        """Commit every open part; a part that fails is reported in `failures`, the others are
+        still committed."""
         with self.lock:
             for site in list(self._parts):
-                self._commit(site)
+                try:
+                    self._commit(site)
+                except DatasetWriteError:
+                    pass
         return self.files
 
     def abort(self) -> None:
@@ -235,13 +371,17 @@ class Manifest:
       "counts_by_site": {"rt.com": n, ...}, "counts_by_site_status": {"rt.com": {"ok": n}},
       "skipped": {"seen": n, "duplicate": n, "robots": n, "offsite": n},
       "files": ["crawl_date=.../site=.../part-....parquet", ...],
-      "recovery": {...}, "per_spider": {"rt": {"started_at", "finished_at", "finish_reason", "rows",
+      "rows_refused": n, "write_errors": [...], "discovery_refused": {"sitemap: too large": n}, "recovery": {...}, "per_spider": {"rt": {"started_at", "finished_at", "finish_reason", "rows",
       "counts_by_status", "counts_by_site", "skipped", "requests", "responses", "retries"}},
       "dataset": "<dataset folder>"
     }
     `finished_at` stays null for a run that was killed; `skipped` counts article URLs not written:
     seen (in the dataset before fetching), duplicate (same canonical URL or content hash after
-    cleaning), robots (robots.txt disallowed: never fetched), offsite.
+    cleaning), robots (robots.txt disallowed: never fetched), offsite. `rows_refused` counts rows
+    the schema could not encode (written as cleaner_error rows instead); `write_errors` names parts
+    that could not be written at all (their pages are fetched again next run; the run exits 1);
+    `discovery_refused` counts sitemaps and feeds not read, by "kind: reason" (entity declarations,
+    external DTD, too large, sitemap index loop, HTTP 404, ...).
     """
 
     _registry: dict[tuple[str, str], "Manifest"] = {}
@@ -296,6 +436,10 @@ class Manifest:
             d["skipped"] = dict(Counter(d["skipped"]) + skipped)
             d["files"] = sorted(set(d["files"]) | set(files))
             d["rows"] = sum(d["counts_by_status"].values())
+            d["discovery_refused"] = dict(Counter(d.get("discovery_refused", {}))
+                                          + Counter(info.get("discovery_refused", {})))
+            d["rows_refused"] = max(d.get("rows_refused", 0), info.get("rows_refused", 0))
+            d["write_errors"] = sorted(set(d.get("write_errors", [])) | set(info.get("write_errors", [])))
             if self._open <= 0:
                 d["finished_at"] = info.get("finished_at")
             self._save()

@@ -16,6 +16,7 @@ from scrapy.extensions.feedexport import FileFeedStorage
 from cleaners.io.parquet import ROW_GROUP_SIZE, RowGroupWriter, temporary_name
 from cleaners.io.schema import ARTICLE_SCHEMA, article_record
 
+from .dataset import writable_row
 from .items import PageItem
 
 
@@ -31,12 +32,13 @@ class ParquetItemExporter(BaseItemExporter):
 
     def export_item(self, item):
         if isinstance(item, PageItem):  # no cleaning pipeline ran: clean here
-            from .pipelines import page_to_row
+            from .rows import page_to_row
             item = page_to_row(item, None)
         row = dict(item)
         if "status" not in row:  # not an article row: keep what fits the schema
             row = {k: v for k, v in row.items() if k in ARTICLE_SCHEMA.names}
             row = {**{n: None for n in ARTICLE_SCHEMA.names}, **row}
+        row, _refused = writable_row(row, ARTICLE_SCHEMA)  # a row the schema refuses: an error row
         self._rows.write(row)
 
     def finish_exporting(self):

@@ -3,65 +3,19 @@ dataset (when on) -- skipping articles the dataset already holds."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
 
 from scrapy.exceptions import DropItem
 
-from cleaners import clean
-from cleaners.article import STATUS_FETCH_ERROR, STATUS_NOT_HTML, error_article
+from cleaners.article import STATUS_CLEANER_ERROR
 from cleaners.core import MAX_BYTES
-from cleaners.io.schema import article_record
-from cleaners.registry import host_of
-from cleaners.metadata.urls import registered_domain
 
 from . import cleanpool
 from .context import CrawlContext
-from .dataset import is_permanent
+from .dataset import DatasetWriteError, is_permanent, safe_text, writable_row
 from .items import ArticleRow, PageItem
+from .rows import error_row, page_to_row
 
 log = logging.getLogger(__name__)
-
-HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
-
-
-def charset_of(content_type: str | None) -> str | None:
-    if not content_type:
-        return None
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.strip().lower() == "charset" and value.strip():
-            return value.strip().strip("\"'")
-    return None
-
-
-def page_to_row(page: PageItem, run_id: str | None, max_bytes: int = MAX_BYTES) -> ArticleRow:
-    """Clean one fetched page into a row of the article schema."""
-    url = page.get("url")
-    final_url = page.get("final_url") or url
-    body = page.get("body")
-    content_type = (page.get("content_type") or "").split(";")[0].strip().lower()
-    if page.get("error_status"):
-        article = error_article(page["error_status"], page.get("error") or page["error_status"], url=url)
-    elif content_type and not content_type.startswith(HTML_TYPES) and not content_type.endswith("+xml"):
-        article = error_article(STATUS_NOT_HTML, f"content type {content_type} is not a web page", url=url)
-    else:
-        charset = page.get("http_charset") or charset_of(page.get("content_type"))
-        article = clean(body, url=final_url, kind="html", http_charset=charset, max_bytes=max_bytes)
-    if not article.site:
-        article.site = (registered_domain(article.canonical_url) or registered_domain(page.get("site_url"))
-                        or registered_domain(url) or page.get("default_site") or host_of(url))
-    record = article_record(
-        article,
-        final_url=final_url,
-        fetched_at=page.get("fetched_at") or datetime.now(timezone.utc),
-        http_status=page.get("http_status"),
-        source=page.get("source"),
-        crawl_run_id=run_id,
-    )
-    record["url"] = url or article.url
-    row = ArticleRow(record)
-    row.site_url = page.get("site_url")
-    return row
 
 
 def _quiet_drop(message: str) -> DropItem:
@@ -80,6 +34,7 @@ class CleanPipeline:
         self.ctx = CrawlContext.of(crawler)
         self.max_bytes = crawler.settings.getint("NEWSCLEAN_MAX_BYTES", MAX_BYTES)
         self.workers = cleanpool.clean_workers(crawler.settings)
+        self.time_limit = cleanpool.time_limit(crawler.settings)
         self.pool: cleanpool.CleanPool | None = None
 
     @classmethod
@@ -88,7 +43,7 @@ class CleanPipeline:
 
     def open_spider(self, spider=None):
         if self.workers:
-            self.pool = cleanpool.acquire(self.workers)
+            self.pool = cleanpool.acquire(self.workers, self.time_limit)
 
     def close_spider(self, spider=None):
         if self.pool is not None:
@@ -100,11 +55,13 @@ class CleanPipeline:
             return item
         if self.pool is None:
             return page_to_row(item, self.ctx.run_id, self.max_bytes)
-        cleaned = await self.pool.clean(dict(item), self.ctx.run_id, self.max_bytes)
-        if cleaned is None:  # workers died twice while cleaning it: an error row, not a lost page
-            status, reason = cleanpool.WORKER_DIED
-            return page_to_row(PageItem(item, body=None, error_status=status, error=reason),
-                               self.ctx.run_id, self.max_bytes)
+        try:
+            cleaned = await self.pool.clean(dict(item), self.ctx.run_id, self.max_bytes)
+        except Exception as exc:  # noqa: BLE001 - the pool's own failure costs this page its text only
+            log.exception("cleaning %s in a worker failed", item.get("url"))
+            return error_row(item, self.ctx.run_id, STATUS_CLEANER_ERROR, f"{type(exc).__name__}: {exc}"[:500])
+        if isinstance(cleaned, cleanpool.Unclean):  # workers died on it (or its time ran out)
+            return error_row(item, self.ctx.run_id, cleaned.status, cleaned.reason)
         record, site_url = cleaned
         row = ArticleRow(record)
         row.site_url = site_url
@@ -129,14 +86,18 @@ class DatasetPipeline:
         if writer is None:
             self.ctx.count_row(item)
             return item
-        site_url = getattr(item, "site_url", None)
-        urls = [item.get("url"), item.get("canonical_url"), item.get("final_url"), site_url]
-        if writer.is_seen(urls, [item.get("content_hash")]):
+        site_url = safe_text(getattr(item, "site_url", None))
+        row, refused = writable_row(item)  # the row, or an error row when the schema refuses it
+        urls = [row.get("url"), row.get("canonical_url"), row.get("final_url"), site_url]
+        if writer.is_seen(urls, [row.get("content_hash")]):
             self.ctx.skip("duplicate")
-            raise _quiet_drop(f"already in the dataset: {item.get('canonical_url') or item.get('url')}")
-        writer.write(item, keys_urls=[site_url], mark=is_permanent(item))
-        self.ctx.count_row(item)
-        return item
+            raise _quiet_drop(f"already in the dataset: {row.get('canonical_url') or row.get('url')}")
+        try:
+            writer.write(row, keys_urls=[site_url], mark=is_permanent(row), refused=refused or "")
+        except DatasetWriteError as exc:  # the part is lost: end the run with an error, not silence
+            self.ctx.write_failed(str(exc))
+            raise DropItem(f"not written: {exc}") from exc
+        self.ctx.count_row(row)
+        return item if not refused else ArticleRow(row)
 
 
-__all__ = ["CleanPipeline", "DatasetPipeline", "page_to_row", "STATUS_FETCH_ERROR"]

@@ -51,9 +51,10 @@ def run_spiders(spiders: list[str], *, settings: dict | None = None,
     from scrapy.spiderloader import SpiderLoader
 
     from .context import dataset_dir, process_run_id
+    from .dataset import check_run_id
 
     project = project_settings(settings)
-    run_id = project.get("NEWSCLEAN_RUN_ID") or process_run_id()
+    run_id = check_run_id(project.get("NEWSCLEAN_RUN_ID") or process_run_id())
     project.set("NEWSCLEAN_RUN_ID", run_id, priority="cmdline")
     loader = SpiderLoader.from_settings(project)
     known = set(loader.list())
@@ -77,6 +78,8 @@ def run_spiders(spiders: list[str], *, settings: dict | None = None,
     if project.getbool("NEWSCLEAN_DATASET_ENABLED"):
         path = dataset_dir(project) / "_manifests" / f"{run_id}.json"
         manifest = str(path) if path.exists() else None
+        if manifest and load_manifest(path).get("write_errors"):
+            failed.extend(n for n in spiders if n not in failed)  # parts were lost: not a success
     return {"run_id": run_id, "manifest": manifest, "failed": failed}
 
 

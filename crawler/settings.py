@@ -47,7 +47,14 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SeenFilterMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.BoundedCompressionMiddleware": 590,
+    "crawler.middlewares.RedirectGuardMiddleware": 650,  # sees 3xx before RedirectMiddleware (600)
 }
+# A sitemap may hold 50,000 URLs and 50 MB uncompressed (sitemaps.org): its own size limit,
+# applied to the download and to inflating it; deeper sitemap-index chains than this are refused.
+NEWSCLEAN_SITEMAP_MAXSIZE = 50 * 1024 * 1024
+NEWSCLEAN_SITEMAP_DEPTH = 4
 ITEM_PIPELINES = {
     "crawler.pipelines.CleanPipeline": 100,
     "crawler.pipelines.DatasetPipeline": 200,
@@ -70,6 +77,10 @@ NEWSCLEAN_ROW_GROUP_SIZE = 500
 # fetching: "auto" = one worker per core on machines with more than one core (at most 4); 0 = clean
 # in the crawl process.
 NEWSCLEAN_CLEAN_WORKERS = os.environ.get("NEWSCLEAN_CLEAN_WORKERS", "auto")
+# Seconds a page may take in a cleaning worker: past it the worker is killed and replaced and the
+# page becomes a `timeout` row. 0 = no limit. No limit either with NEWSCLEAN_CLEAN_WORKERS=0
+# (cleaning in the crawl process, which cannot be interrupted).
+NEWSCLEAN_TIME_LIMIT = float(os.environ.get("NEWSCLEAN_TIME_LIMIT", "30"))
 
 # One page yields one item: Scrapy's default of 100 concurrent items only adds asyncio tasks.
 CONCURRENT_ITEMS = 8

@@ -20,7 +20,7 @@ from cleaners.core import MAX_BYTES  # noqa: E402
 from crawler import cleanpool  # noqa: E402
 from crawler.demo import MIRROR  # noqa: E402
 from crawler.demo.server import serve_mirror  # noqa: E402
-from crawler.pipelines import page_to_row  # noqa: E402
+from crawler.rows import page_to_row  # noqa: E402
 
 SPIDERS = ["rt", "sputnik", "republicworld"]
 TOTAL_ROWS = 11  # 8 articles + 3 broken pages (see test_crawl_demo_mirror)
@@ -77,7 +77,7 @@ def test_a_page_that_kills_its_worker_is_reported_and_the_others_are_cleaned():
         after = asyncio.run(_clean_all(pool, pages))
     finally:
         pool.shutdown()
-    assert first == [None]  # died twice: the pipeline turns this into a cleaner_error row
+    assert first == [cleanpool.WORKER_DIED]  # died twice: the pipeline makes it a cleaner_error row
     assert pool.restarts >= 2
     assert [record == dict(page_to_row(page, "run-1", MAX_BYTES)) for (record, _), page in zip(after, pages)] \
         == [True] * len(pages)

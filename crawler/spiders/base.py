@@ -15,7 +15,6 @@ Common spider arguments (-a NAME=VALUE):
 """
 from __future__ import annotations
 
-import gzip
 import logging
 import re
 from datetime import datetime, timezone
@@ -26,10 +25,18 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
+from twisted.internet.defer import CancelledError
+
+try:  # Scrapy >= 2.14 names the cancelled download
+    from scrapy.exceptions import DownloadCancelledError
+except ImportError:  # pragma: no cover
+    DownloadCancelledError = CancelledError
 
 from cleaners.article import STATUS_FETCH_ERROR, STATUS_TOO_LARGE
 
+from ..dataset import ascii_host
 from ..items import PageItem
+from ..sitemaps import LOOP, TOO_DEEP, TOO_LARGE, Refused, check_xml, inflate
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +63,13 @@ def _truthy(value) -> bool:
 
 
 def host_matches(host: str | None, domains) -> bool:
+    """Whether a host is one of the domains or under one (hosts compared in IDNA form)."""
     if not host:
         return False
-    host = host.lower()
+    try:
+        host = ascii_host(host.lower())
+    except UnicodeError:
+        return False
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
@@ -83,7 +94,7 @@ class NewsSpider(scrapy.Spider):
                  refetch=None, robots_sitemaps=None, follow=None, max_sitemaps=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.base_url = base_url.rstrip("/") if base_url else None
-        self.domains = tuple(d.lower().lstrip(".") for d in self.domains)
+        self.domains = tuple(ascii_host(d.lower().lstrip(".")) for d in self.domains)  # IDNA form
         if sitemap is not None:
             self.sitemap_urls = tuple(_split(sitemap))
         if feed is not None:
@@ -124,6 +135,7 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._on_bytes, signal=signals.bytes_received)
         return spider
 
     # -- URLs: real site <-> where we fetch from ----------------------------------------------
@@ -148,9 +160,19 @@ class NewsSpider(scrapy.Spider):
             return urlunsplit((base.scheme, base.netloc, path, parts.query, ""))
         return url
 
+    def on_base(self, url: str) -> bool:
+        """Whether a URL is on the base URL (same scheme, host and port, under its path)."""
+        if not self.base_url:
+            return False
+        base, parts = urlsplit(self.base_url), urlsplit(url)
+        prefix = base.path.rstrip("/")
+        return (parts.scheme, parts.netloc.lower()) == (base.scheme, base.netloc.lower()) and (
+            not prefix or parts.path == prefix or parts.path.startswith(prefix + "/"))
+
     def site_url(self, fetched: str) -> str:
-        """The real-site URL of a fetched URL (inverse of fetch_url, best effort)."""
-        if self.base_url and self.home and fetched.startswith(self.base_url):
+        """The real-site URL of a fetched URL (inverse of fetch_url): what a row is keyed by, so
+        that a re-run from another mirror, port or host finds the article it wrote."""
+        if self.home and self.on_base(fetched):
             return self.home.rstrip("/") + fetched[len(self.base_url):]
         return fetched
 
@@ -195,12 +217,15 @@ class NewsSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=self.discovery_failed, priority=priority,
                               meta=meta or {}, dont_filter=True)
 
-    def sitemap_request(self, url: str):
-        return self.discovery_request(self.fetch_url(url), self.parse_sitemap, priority=15)
+    def sitemap_request(self, url: str, chain=()):
+        """A sitemap (or index) request; `chain`: the indexes that led to it."""
+        meta = {"sitemap_chain": list(chain), "download_maxsize": self._sitemap_limit(),
+                "download_warnsize": self._sitemap_limit()}
+        return self.discovery_request(self.fetch_url(url), self.parse_sitemap, priority=15, meta=meta)
 
     def article_request(self, url: str, source: str):
         """A request for an article found at `url` (a real-site URL), or None past the limit."""
-        site_url = self.site_url(url) if self.base_url and url.startswith(self.base_url) else url
+        site_url = self.site_url(url)
         # Known articles are dropped here, before they are queued: a re-run over sitemaps of
         # hundreds of thousands of URLs then holds only the new ones in memory.
         # (SeenFilterMiddleware checks again at download time, for requests from a JOBDIR queue.)
@@ -252,29 +277,38 @@ class NewsSpider(scrapy.Spider):
                 if request is not None:
                     yield request
 
-    def _sitemap_body(self, response) -> bytes | None:
-        body = response.body
-        if body[:2] == b"\x1f\x8b":
-            try:
-                body = gzip.decompress(body)
-            except OSError:
-                return None
-        return body if b"<" in body[:2048] else None
+    def refuse(self, kind: str, url: str, reason: str, detail: str = "") -> None:
+        """A sitemap or feed not read: logged and counted in the manifest (discovery_refused)."""
+        from ..context import CrawlContext
+
+        log.warning("%s refused: %s: %s%s", kind, url, reason, f" ({detail})" if detail else "")
+        CrawlContext.of(self.crawler).refuse(f"{kind}: {reason}")
+
+    def _sitemap_limit(self) -> int:
+        return self.crawler.settings.getint("NEWSCLEAN_SITEMAP_MAXSIZE", 50 * 1024 * 1024)
 
     def parse_sitemap(self, response):
-        """Reads a sitemap index, a sitemap or a news sitemap.
+        """Reads a sitemap index, a sitemap or a news sitemap (gzipped or not); refuses, and
+        counts, sitemaps that declare entities or an external DTD, inflate past
+        NEWSCLEAN_SITEMAP_MAXSIZE, list themselves or an index above them, or nest deeper than
+        NEWSCLEAN_SITEMAP_DEPTH.
 
         """
-        body = self._sitemap_body(response)
-        if body is None:
-            log.warning("not a sitemap: %s", response.url)
+        try:
+            body = check_xml(inflate(response.body, self._sitemap_limit()))
+        except Refused as exc:
+            self.refuse("sitemap", response.url, exc.reason, str(exc))
             return
         try:
             sitemap = Sitemap(body)
         except Exception as exc:  # noqa: BLE001 - a broken sitemap must not stop the crawl
-            log.warning("unreadable sitemap %s: %s", response.url, exc)
+            self.refuse("sitemap", response.url, "unreadable", str(exc))
             return
         if sitemap.type == "sitemapindex":
+            chain = [*response.meta.get("sitemap_chain", ()), response.url]
+            if len(chain) > self.crawler.settings.getint("NEWSCLEAN_SITEMAP_DEPTH", 4):
+                self.refuse("sitemap", response.url, TOO_DEEP, " -> ".join(chain)[:300])
+                return
             followed = 0
             # newest first (by lastmod, when given), so max_sitemaps keeps the recent ones
             entries = sorted(sitemap, key=lambda e: e.get("lastmod") or "", reverse=True)
@@ -285,7 +319,10 @@ class NewsSpider(scrapy.Spider):
                 if followed >= self.max_sitemaps:
                     break
                 followed += 1
-                request = self.sitemap_request(loc)
+                if self.fetch_url(loc) in chain or loc in chain:
+                    self.refuse("sitemap", loc, LOOP, " -> ".join([*chain, loc])[:300])
+                    continue
+                request = self.sitemap_request(loc, chain)
                 if request is not None:
                     yield request
         else:
@@ -300,6 +337,11 @@ class NewsSpider(scrapy.Spider):
         """Reads an RSS 2.0 or Atom feed.
 
         """
+        try:
+            check_xml(response.body)
+        except Refused as exc:
+            self.refuse("feed", response.url, exc.reason, str(exc))
+            return
         selector = scrapy.Selector(text=response.text, type="xml")
         selector.remove_namespaces()
         links = selector.xpath("//item/link/text()").getall()
@@ -332,8 +374,27 @@ class NewsSpider(scrapy.Spider):
                     yield request
 
     def discovery_failed(self, failure):
-        if not failure.check(IgnoreRequest):
-            log.warning("discovery failed: %s: %s", failure.request.url, failure.value)
+        """A sitemap, feed or section page that could not be fetched: counted in the manifest
+        (discovery_refused), except robots.txt refusals (counted as skipped: robots)."""
+        from ..middlewares import TooLarge
+
+        value, request = failure.value, failure.request
+        message = str(value) or type(value).__name__
+        if failure.check(IgnoreRequest) and "robots.txt" in message:
+            return
+        kind = "sitemap" if request.callback == self.parse_sitemap else (
+            "feed" if request.callback == self.parse_feed else "discovery")
+        if failure.check(HttpError):
+            reason, message = f"HTTP {value.response.status}", ""
+        elif failure.check(TooLarge) or "max size" in message:
+            reason = TOO_LARGE
+        elif failure.check(CancelledError, DownloadCancelledError):
+            reason = "download cancelled (over the size limit?)"
+        else:
+            reason = type(value).__name__
+        if request.url.endswith("/robots.txt"):
+            kind = "robots.txt"
+        self.refuse(kind, request.url, reason, message[:200])
 
     # -- articles -----------------------------------------------------------------------------
     def parse_article(self, response):
@@ -350,10 +411,11 @@ class NewsSpider(scrapy.Spider):
         redirects = meta.get("redirect_urls") or []
         asked = redirects[0] if redirects else (request.url if request is not None else response.url)
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+        site_url = meta.get("site_url") or self.site_url(asked)
         return PageItem(
-            url=asked,
-            final_url=response.url,
-            site_url=meta.get("site_url") or self.site_url(asked),
+            url=site_url,  # the site's own URL (mirror rewriting undone): the row's key
+            final_url=(meta.get("newsclean_site_target") or self.site_url(response.url)) if redirects else site_url,
+            site_url=site_url,
             body=response.body,
             content_type=content_type,
             http_charset=None,
@@ -363,27 +425,56 @@ class NewsSpider(scrapy.Spider):
             default_site=self.site,
         )
 
+    def _on_bytes(self, data, request, spider=None):
+        """bytes_received: count each article's body, so that a download Scrapy cancelled for
+        exceeding DOWNLOAD_MAXSIZE as it streamed (chunked, no Content-Length: a bare
+        CancelledError) is told apart from other failures."""
+        if request.meta.get("newsclean_article"):
+            request.meta["newsclean_bytes"] = request.meta.get("newsclean_bytes", 0) + len(data)
+
+    def _max_size(self, request) -> int:
+        return int(request.meta.get("download_maxsize") or self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+
     def fetch_failed(self, failure):
         """Errback of article requests: a failed fetch becomes a row, not silence. Requests
         dropped on purpose (robots.txt, already in the dataset) are only counted."""
+        from ..middlewares import AlreadySeen, RedirectRefused, TooLarge
+
         request = failure.request
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):  # HttpError is one too
-            return
         meta = request.meta
-        item = PageItem(url=request.url, final_url=request.url,
-                        site_url=meta.get("site_url") or request.url, body=None,
+        redirects = meta.get("redirect_urls") or []
+        site_url = meta.get("site_url") or self.site_url(redirects[0] if redirects else request.url)
+        item = PageItem(url=site_url, final_url=self.site_url(request.url), site_url=site_url, body=None,
                         fetched_at=datetime.now(timezone.utc), source=meta.get("source") or SOURCE_LINK,
                         default_site=self.site, error_status=STATUS_FETCH_ERROR)
+        value = failure.value
+        message = str(value) or type(value).__name__
         if failure.check(HttpError):
-            response = failure.value.response
-            redirects = response.request.meta.get("redirect_urls") if response.request else None
-            item["url"] = redirects[0] if redirects else request.url
-            item["final_url"] = response.url
-            item["http_status"] = response.status
-            item["error"] = f"HTTP {response.status}"
+            response = value.response
+            item["final_url"] = self.site_url(response.url)
+            item["http_status"], item["error"] = http_status_and_error(response.status)
+        elif failure.check(RedirectRefused):  # a loop, or off the site
+            item["error"] = message
+            item["http_status"] = value.status  # a redirect: settled, not fetched again next run
+        elif failure.check(TooLarge) or "max size" in message or (
+                failure.check(CancelledError, DownloadCancelledError)
+                and meta.get("newsclean_bytes", 0) > self._max_size(request)):
+            item["error_status"] = STATUS_TOO_LARGE
+            item["error"] = (message if "max size" in message or failure.check(TooLarge) else
+                             f"the body passed DOWNLOAD_MAXSIZE ({self._max_size(request)} bytes) as it "
+                             f"streamed in (max size): download cancelled")[:500]
+        elif failure.check(AlreadySeen) or (failure.check(IgnoreRequest) and "robots.txt" in message):
+            return  # on purpose: counted as skipped (seen, robots)
+        elif failure.check(IgnoreRequest) and "max redirections" in message:
+            item["error"] = f"too many redirects ({len(redirects) + 1}): {message}"
         else:
-            message = str(failure.value) or type(failure.value).__name__
-            if "max size" in message:
-                item["error_status"] = STATUS_TOO_LARGE
-            item["error"] = f"{type(failure.value).__name__}: {message}"[:500]
+            item["error"] = f"{type(value).__name__}: {message}"[:500]
         yield item
+
+
+def http_status_and_error(status: int) -> tuple[int | None, str]:
+    """An HTTP error response's status for the row and its error text; a status outside
+    100-999 (a broken server) is named in the error, not stored (the column is int16)."""
+    if 100 <= status <= 999:
+        return status, f"HTTP {status}"
+    return None, f"HTTP status {status} (not a valid HTTP status)"

@@ -12,7 +12,16 @@ regular expression with -a article_pattern=REGEX.
 """
 from urllib.parse import urlsplit
 
-from .base import NewsSpider, _split
+from .base import NewsSpider, _split, host_matches
+
+
+def _origin_on(urls, domains) -> str | None:
+    """scheme://host of the first URL on the site's domains (else https:// + the first domain)."""
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme and host_matches(parts.hostname, domains):
+            return f"{parts.scheme}://{parts.netloc}"
+    return f"https://{domains[0]}" if domains else None
 
 
 class GenericNewsSpider(NewsSpider):
@@ -41,6 +50,8 @@ class GenericNewsSpider(NewsSpider):
         super().__init__(*args, base_url=base_url, **kwargs)
         if starts:
             self.section_urls = tuple(starts)
+        if self.base_url and not self.home:  # the site's own origin, for rows keyed by site URL
+            self.home = _origin_on(starts + list(self.sitemap_urls) + list(self.feed_urls), self.domains)
         self.allowed_domains = sorted(set(self.domains) | set(getattr(self, "allowed_domains", None) or ()))
 
     def parse_article(self, response):
