@@ -33,9 +33,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cleaners.article import STATUS_CLEANER_ERROR
 from cleaners.io.parquet import ParquetWriter
-from cleaners.io.schema import DATASET_SCHEMA
+from cleaners.io.schema import DATASET_SCHEMA, unwritable_row
+from cleaners.safe import safe_str
 
 from .state import StateStore, open_state_store
 
@@ -131,38 +131,28 @@ class DatasetWriteError(RuntimeError):
     dataset and their URLs not recorded, so the next run fetches them again."""
 
 
-_INT16 = (-(2**15), 2**15 - 1)
-
-
 def safe_text(value):
-    """A string the Parquet writer can encode: lone surrogates replaced, as UTF-8 requires."""
-    if isinstance(value, str):
-        return value.encode("utf-8", "replace").decode("utf-8")
-    return value
+    """A string the Parquet writer can encode (cleaners.safe: lone surrogates, NULs)."""
+    return safe_str(value, 8192) if isinstance(value, str) else value
 
 
 def writable_row(row: dict, schema=DATASET_SCHEMA) -> tuple[dict, str | None]:
-    """(the row, None) when the dataset schema can encode it; otherwise (an error row keeping the
-    page's URLs and fetch facts, why the row was refused). Checked row by row, before the row
-    joins a row group, so that one bad row can never cost the other rows of its part."""
+    """(the row, None) when the dataset schema can encode it; otherwise (the error row that
+    stands for it, keeping the page's URLs and fetch facts, and why the row was refused). Checked
+    row by row, before the row joins a row group, so that one bad row can never cost the other
+    rows of its part."""
     try:
         pa.Table.from_pylist([row], schema=schema)
         return row, None
     except (pa.ArrowException, ValueError, TypeError, OverflowError) as exc:  # UnicodeError is a ValueError
         reason = f"{type(exc).__name__}: {exc}"[:300]
+    fallback = unwritable_row(row, reason, schema.names)
+    fallback["site"] = safe_text(row.get("site"))  # a partition key, not a column of the files
+    if isinstance(row.get("fetched_at"), datetime):
+        fallback["fetched_at"] = row["fetched_at"]
     status = row.get("http_status")
-    fallback = {name: None for name in schema.names}
-    for key in ("url", "canonical_url", "final_url", "site", "source", "source_path", "crawl_run_id",
-                "cleaner_version", "extractor"):
-        fallback[key] = safe_text(row.get(key)) if isinstance(row.get(key), str) else None
-    fallback.update(
-        fetched_at=row.get("fetched_at"), text="", authors=[], tags=[], word_count=0,
-        http_status=status if isinstance(status, int) and _INT16[0] <= status <= _INT16[1] else None,
-        status=STATUS_CLEANER_ERROR, error=f"the row could not be written ({reason})")
-    try:
-        pa.Table.from_pylist([fallback], schema=schema)
-    except (pa.ArrowException, ValueError, TypeError, OverflowError):
-        fallback.update(fetched_at=None, canonical_url=None, source_path=None)
+    if isinstance(status, int) and 0 <= status <= 32767:
+        fallback["http_status"] = status
     return fallback, reason
 
 
