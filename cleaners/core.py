@@ -90,7 +90,7 @@ def _clean_text(text: str, url: str | None) -> Article:
         extracted = cleaner.clean_text(text)
         if extracted and extracted.paragraphs:
             return finish(extracted, url=url, extractor=cleaner.extractor, cleaner=cleaner)
-    return finish(textrules.clean_dump(text), url=url, extractor="text-rules", cleaner=None)
+    return finish(textrules.clean_dump(text), url=url, extractor="text-model", cleaner=None)
 
 
 def _parse_html(text: str):
