@@ -44,7 +44,7 @@ DUMP_CACHE = Path("/tmp/newsclean-line-dumps")
 TRAIN_SETS = ("wcxb-dev", "chinese-wce", "trafilatura-eval")
 ALL_SETS = TRAIN_SETS + ("dragnet-2013",)
 EVAL_ONLY = {"dragnet-2013"}  # licence: evaluation only
-LABELS_VERSION = 2  # of label_lines (bench/train_lines.py's feature cache is keyed on it)
+LABELS_VERSION = 3  # of label_lines (bench/train_lines.py's feature cache is keyed on it)
 
 from cleaners.generic.lines import split_dump, tokens  # noqa: E402  (after quality set sys.path)
 

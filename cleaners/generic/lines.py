@@ -34,7 +34,9 @@ MODEL_PATH = MODELS / "lines.json"
 LEXICON_PATH = MODELS / "line-lexicons.json"
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-_TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
+# Indic scripts and Arabic harakat: their vowel signs are marks, not \w, and belong to the word
+_MARKS = "\u0300-\u036f\u064b-\u065f\u0670\u0900-\u0dff"
+_TOKEN = re.compile(rf"[{_CJK}]|(?:[^\W{_CJK}]|[{_MARKS}])+")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
 _WORD = re.compile(rf"[^\W\d{_CJK}]+")
 _TIME = re.compile(r"(?<!\d)\d{1,2}[:.h]\d{2}(?!\d)")

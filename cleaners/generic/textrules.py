@@ -181,23 +181,32 @@ def _is_prose(line: str) -> bool:
     return words >= 15 or (words >= 6 and line.rstrip()[-1:] in '.!?"”»…')
 
 
-def _is_heading(line: str) -> bool:
-    return 2 <= count_words(line) <= 25 and not line.endswith(".")
+def _is_heading(line: str, words: float | None = None) -> bool:
+    """A short line that is not a sentence. words: its size (default count_words; the model path
+    passes lines.units, which counts Indic and CJK words rightly)."""
+    words = count_words(line) if words is None else words
+    return 2 <= words <= 25 and not line.endswith(".")
 
 
-def _title_before(lines: list[str], end: int, page_title: str | None = None) -> str | None:
-    """The title: among the heading-like lines before lines[end] that are not junk, the last one that shares most
-    of its words with the page's <title> (a dump's first line), else the last heading-like one."""
-    candidates = [line for line in lines[:end] if _is_heading(line) and not is_junk_line(line)]
+def _is_headline(line: str) -> bool:
+    return _is_heading(line, lines_model.units(line))
+
+
+def _title_before(lines: list[str], end: int, page_title: str | None = None,
+                  picked: set[int] | frozenset = frozenset()) -> str | None:
+    """The title: among the heading-like lines before lines[end] that are not junk, the last one that
+    shares most of its words with the page's <title> (a dump's first line), else the last of
+    them the line classifier picked, else the last of them."""
+    candidates = [i for i in range(end) if _is_headline(lines[i]) and not is_junk_line(lines[i])]
     if not candidates:
         return None
     if page_title:
         title_words = set(lines_model.tokens(page_title))
-        for line in reversed(candidates):
-            words = set(lines_model.tokens(line))
-            if words and len(words & title_words) >= 0.8 * len(words) and line != page_title:
-                return line
-    return candidates[-1]
+        for i in reversed(candidates):
+            words = set(lines_model.tokens(lines[i]))
+            if words and len(words & title_words) >= 0.8 * len(words) and lines[i] != page_title:
+                return lines[i]
+    return lines[next((i for i in reversed(candidates) if i in picked), candidates[-1])]
 
 
 def clean_dump_rules(text: str) -> Extracted:
@@ -222,7 +231,7 @@ def clean_dump_rules(text: str) -> Extracted:
 
 def _repeats_title(line: str, title: str | None) -> bool:
     """A heading-like line that is the title plus a few words ("Title | Site name")."""
-    if not title or not _is_heading(line):
+    if not title or not _is_headline(line):
         return False
     title_words, words = set(lines_model.tokens(title)), set(lines_model.tokens(line))
     return len(title_words) >= 3 and title_words <= words and len(words) <= len(title_words) + 6
@@ -234,7 +243,7 @@ _STAMP = re.compile(r"\d{1,2}[:.]\d{2}|\b(19|20)\d{2}\b|\d{1,2}[./-]\d{1,2}[./-]
 def _is_stamp(line: str) -> bool:
     """A date / time line of the page's header ("1 Dec, 2021 18:49", "Updated 12:40 GMT"): a few
     words with a time or a year, no sentence."""
-    return count_words(line) <= 8 and bool(_STAMP.search(line)) and not line.endswith((".", "!", "?", "。"))
+    return lines_model.units(line) <= 8 and bool(_STAMP.search(line)) and not line.endswith((".", "!", "?", "。"))
 
 
 def clean_dump(text: str) -> Extracted:
@@ -243,8 +252,9 @@ def clean_dump(text: str) -> Extracted:
     The line classifier (lines.py) picks the article's lines. The text rules, run on the whole
     dump, veto lines that are junk as a whole and read-more widgets (label and headline), and a
     date / time stamp line goes too. The title is the heading-like line before the first picked
-    line of prose that matches the page's <title> (a dump's first line), else the last
-    heading-like line before it; picked lines that repeat the title go."""
+    paragraph (prose, not heading-like) that matches the page's <title> (a dump's first line),
+    else the last picked heading-like line before it, else the last heading-like line; picked
+    lines that repeat the title go."""
     lines = [line for line in lines_model.split_dump(text) if line]
     if not lines:
         return Extracted()
@@ -253,7 +263,7 @@ def clean_dump(text: str) -> Extracted:
     picked = [i for i, k in enumerate(keep) if k and i not in vetoed and not is_junk_line(lines[i])]
     if not picked:
         return Extracted()
-    first_prose = next((i for i in picked if _is_prose(lines[i])), picked[0])
-    title = _title_before(lines, first_prose, page_title=lines[0])
+    first_prose = next((i for i in picked if lines_model.is_prose(lines[i]) and not _is_headline(lines[i])), picked[0])
+    title = _title_before(lines, first_prose, page_title=lines[0], picked=set(picked))
     body = [lines[i] for i in picked if not _repeats_title(lines[i], title) and not _is_stamp(lines[i])]
     return Extracted(paragraphs=drop_repeats(body, title), title=title)
