@@ -99,7 +99,7 @@ def _clean_text(text: str, url: str | None) -> Article:
         extracted = cleaner.clean_text(text)
         if extracted and extracted.paragraphs:
             return finish(extracted, url=url, extractor=cleaner.extractor, cleaner=cleaner)
-    return finish(textrules.clean_dump(text), url=url, extractor="text-rules", cleaner=None)
+    return finish(textrules.clean_dump(text), url=url, extractor="text-model", cleaner=None)
 
 
 # huge_tree lifts libxml2's nesting limit from 256 to 2048 (pages nested deeper lost all their

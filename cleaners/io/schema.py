@@ -33,7 +33,7 @@ _COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("language", pa.string(), "ISO 639-1 code detected from the text (declared when text is short)"),
     ("word_count", pa.int32(), "words in text"),
     ("content_hash", pa.string(), "sha256 of the case- and space-normalised text"),
-    ("extractor", pa.string(), "which path made the row: site:<name>, blocks, trafilatura, readability, text-rules"),
+    ("extractor", pa.string(), "which path made the row: site:<name>, blocks, trafilatura, readability, text-model"),
     ("cleaner_version", pa.string(), "newsclean cleaner version"),
     ("status", pa.string(), "ok, or the error reason (empty, not_html, no_article, too_large, ...)"),
     ("error", pa.string(), "what went wrong, for error rows"),
