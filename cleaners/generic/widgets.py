@@ -24,7 +24,6 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from ..article import count_words
 from ..metadata.urls import registered_domain
 
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "lexicon" / "widgets.json"
@@ -44,6 +43,12 @@ LINK_SHARE = 0.8  # the headline of a card is (nearly) all link text
 # Paths that are not another article: tag, topic, author and section pages, search, feeds.
 _NOT_ARTICLE_PATH = re.compile(r"/(?:tags?|topics?|authors?|writers?|category|categories|section|search|"
                                r"feed|rss|live-?tv|video-?gallery|profile)(?:/|$)", re.IGNORECASE)
+
+
+def count_words(text: str) -> int:
+    """Words as the spaces separate them (\\w+ splits Devanagari words at their vowel signs);
+    scripts without spaces are held by the character limits instead."""
+    return len(text.split())
 
 
 def fold(text: str) -> str:

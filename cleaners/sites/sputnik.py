@@ -34,6 +34,7 @@ from ..article import Extracted, count_words
 from ..metadata.dates import parse_iso, parse_text
 from ..metadata.htmlmeta import first_meta, page_meta, text_of, unique
 from ..registry import SiteCleaner, register
+from ..generic import widgets
 from ..generic.textrules import drop_read_more_widgets, drop_repeats, is_junk_line
 
 SITE = "sputniknews.com"
@@ -298,8 +299,10 @@ def clean_html(tree: HtmlElement, url: str | None = None) -> Extracted | None:
         tags=unique(_texts(root, template.tags) or meta.tags),
         url=meta.url,
         language=meta.language,
+        template=template.name,
     )
     prune(body, template)
+    widgets.drop_widget_elements(body, url or meta.url)
     paragraphs = _paragraphs(body, template)
     extracted.paragraphs = filter_body(paragraphs, title, extracted.description)
     return extracted if extracted.paragraphs else None
@@ -385,7 +388,8 @@ def _classic_dump(lines: list[str]) -> Extracted | None:
     if len(body) >= 2 and not DATELINE.match(body[0]) and DATELINE.match(body[1]):
         description = body.pop(0)  # the lead stands before the dateline paragraph
     body = filter_body(body, title, description)
-    return Extracted(paragraphs=body, title=title, description=description, section=section, tags=tags)
+    return Extracted(paragraphs=body, title=title, description=description, section=section, tags=tags,
+                     template="classic")
 
 
 def _split_lead(tail: str) -> tuple[str | None, str]:
@@ -443,6 +447,7 @@ def _dump_2020(lines: list[str]) -> Extracted | None:
         modified=parse_text(header.group("updated"), formats=GMT_FORMATS, zone=UTC),
         section=section,
         tags=unique(tags),
+        template="2020",
     )
 
 
