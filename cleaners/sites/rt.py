@@ -273,9 +273,10 @@ def _date_from_header(header) -> tuple[str | None, str | None]:
     for time in header.xpath(".//time"):
         value = parse_iso(time.get("datetime")) or parse_local_date(text_of(time)) \
             or parse_en_date(text_of(time))
-        # the label before the time ("Publicado:"), or opening its text ("Edited time: …")
-        label = text_of(time.getprevious()).lower() if time.getprevious() is not None else ""
-        label = label or text_of(time).lower()
+        # the label opening the time's text ("Edited time: …"), or before it ("Publicado:")
+        label = text_of(time).lower()
+        if not any(label.startswith(m) for m in PUBLISHED_LABELS + MODIFIED_LABELS):
+            label = text_of(time.getprevious()).lower() if time.getprevious() is not None else ""
         if any(label.startswith(m) for m in MODIFIED_LABELS):
             modified = modified or value
         else:
