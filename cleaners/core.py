@@ -91,7 +91,7 @@ def _clean_text(text: str, url: str | None) -> Article:
         if extracted and extracted.paragraphs:
             return finish(extracted, url=url, extractor=template_extractor(cleaner, extracted),
                           cleaner=cleaner)
-    return fell_back(finish(textrules.clean_dump(text), url=url, extractor="text-rules", cleaner=None),
+    return fell_back(finish(textrules.clean_dump(text), url=url, extractor="text-model", cleaner=None),
                      cleaner)
 
 

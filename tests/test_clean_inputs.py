@@ -152,7 +152,7 @@ def test_xml_declaration_and_xhtml():
 def test_kind_is_detected_and_can_be_forced():
     dump = "Council extends night buses\n\n" + "\n\n".join(ENGLISH) + "\n"
     article = cleaners.clean(dump)
-    assert article.extractor == "text-rules"
+    assert article.extractor == "text-model"
     assert article.title == "Council extends night buses"
     assert article.text.split("\n\n") == ENGLISH
     with pytest.raises(ValueError):

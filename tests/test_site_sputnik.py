@@ -239,5 +239,5 @@ def test_dumps_in_no_known_template_are_declined(text):
 
 def test_dump_with_only_the_anchor_falls_back_to_the_text_rules():
     article = clean("Listen Live\nGet short URL\n\nComment via Sputnik\n")
-    assert article.extractor == "text-rules"
+    assert article.extractor == "text-model"
     assert article.status == "no_article"

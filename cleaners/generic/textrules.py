@@ -10,6 +10,7 @@ import re
 
 from ..article import Extracted, count_words
 from . import widgets
+from . import lines as lines_model
 
 # A line that is only a widget label, an ad slot, a share button or similar.
 _JUNK_EXACT = {
@@ -185,12 +186,30 @@ def _is_prose(line: str) -> bool:
     return words >= 15 or (words >= 6 and line.rstrip()[-1:] in '.!?"”»…')
 
 
-def clean_dump(text: str) -> Extracted:
-    """Generic path for a text dump of a site we have no cleaner for.
+def _is_heading(line: str) -> bool:
+    return 2 <= count_words(line) <= 25 and not line.endswith(".")
 
-    The article body runs from the first to the last line of running prose; short lines in between
-    (subheadings) are kept, junk lines are dropped. The title is the last short heading-like line
-    before the body."""
+
+def _title_before(lines: list[str], end: int, page_title: str | None = None) -> str | None:
+    """The title: among the heading-like lines before lines[end] that are not junk, the last one that shares most
+    of its words with the page's <title> (a dump's first line), else the last heading-like one."""
+    candidates = [line for line in lines[:end] if _is_heading(line) and not is_junk_line(line)]
+    if not candidates:
+        return None
+    if page_title:
+        title_words = set(lines_model.tokens(page_title))
+        for line in reversed(candidates):
+            words = set(lines_model.tokens(line))
+            if words and len(words & title_words) >= 0.8 * len(words) and line != page_title:
+                return line
+    return candidates[-1]
+
+
+def clean_dump_rules(text: str) -> Extracted:
+    """The text-dump path before the line classifier (kept to measure the model against, see
+    bench/lines_quality.py): the article body runs from the first to the last line of running
+    prose; short lines in between (subheadings) are kept, junk lines are dropped. The title is
+    the last short heading-like line before the body."""
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in drop_read_more_widgets([x for x in lines if x]) if not is_junk_line(line)]
     prose = [i for i, line in enumerate(lines) if _is_prose(line)]
@@ -199,8 +218,29 @@ def clean_dump(text: str) -> Extracted:
     start, end = prose[0], prose[-1]
     title = None
     for line in reversed(lines[:start]):
-        if 2 <= count_words(line) <= 25 and not line.endswith("."):
+        if _is_heading(line):
             title = line
             break
     body = drop_repeats(lines[start:end + 1], title)
     return Extracted(paragraphs=body, title=title)
+
+
+def clean_dump(text: str) -> Extracted:
+    """Generic path for a text dump of a site we have no cleaner for.
+
+    The line classifier (lines.py) picks the article's lines; the title is the heading-like line
+    before the first of them that matches the page's <title> (the dump's first line), else the
+    last heading-like line before them (the first picked line itself when it is a heading, not
+    prose); then the conservative text rules drop what is junk as a whole."""
+    lines = [line for line in lines_model.split_dump(text) if line]
+    if not lines:
+        return Extracted()
+    keep = lines_model.article_lines(lines)
+    picked = [i for i, k in enumerate(keep) if k]
+    if not picked:
+        return Extracted()
+    start = picked[0]
+    title = _title_before(lines, start if _is_prose(lines[start]) else start + 1, page_title=lines[0])
+    body = [lines[i] for i in picked]
+    body = [line for line in drop_read_more_widgets(body) if not is_junk_line(line)]
+    return Extracted(paragraphs=drop_repeats(body, title), title=title)

@@ -33,7 +33,7 @@ _COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("word_count", pa.int32(), "words in text"),
     ("content_hash", pa.string(), "sha256 of the case- and space-normalised text"),
     ("extractor", pa.string(), "which path made the row: site:<name>/<template> (e.g. site:rt/2026), "
-     "blocks, trafilatura, readability, text-rules"),
+     "blocks, trafilatura, readability, text-model"),
     ("cleaner_version", pa.string(), "newsclean cleaner version"),
     ("status", pa.string(), "ok, or the error reason (empty, not_html, no_article, too_large, ...)"),
     ("error", pa.string(), "what went wrong, for error rows"),
