@@ -29,6 +29,7 @@ from ..metadata.dates import IST, parse_iso, parse_text
 from ..metadata.htmlmeta import first_meta, page_meta, text_of, unique
 from ..registry import SiteCleaner, register
 from ..generic import widgets
+from .dumpbody import body_end
 from ..generic.textrules import filter_paragraphs
 
 SITE = "republicworld.com"
@@ -407,7 +408,7 @@ def clean_text(text: str) -> Extracted | None:
             has_byline = True
             description = " ".join(x for x in lines[title_index + 1:j] if not _is_label(x)) or None
             break
-    end, closed = len(lines), False
+    end, closed, marked = len(lines), False, False
     tags: list[str] = []
     for j in range(body_start, len(lines)):
         tags_match = TAGS_LINE.match(lines[j])
@@ -422,8 +423,10 @@ def clean_text(text: str) -> Extracted | None:
             break
         if (UPDATED_LINE.match(lines[j]) and _dated(lines[j], None, UPDATED_LINE)[1]) or \
                 lines[j].casefold() in END_LINES:
-            end = min(end, j)
+            end, marked = min(end, j), True
             break
+    if not (closed or marked or tags):  # a footer this template's rules do not know
+        end = body_end(lines, body_start, raw_title)
     if not (has_byline or closed):
         return None  # a date line alone does not make a story (listings carry dates too)
     section, headline = _section_and_headline(lines[:start], raw_title)

@@ -35,6 +35,7 @@ from ..metadata.dates import parse_iso, parse_text
 from ..metadata.htmlmeta import first_meta, page_meta, text_of, unique
 from ..registry import SiteCleaner, register
 from ..generic import widgets
+from .dumpbody import body_end
 from ..generic.textrules import drop_read_more_widgets, drop_repeats, is_junk_line
 
 SITE = "rt.com"
@@ -391,7 +392,9 @@ def _english_dump(lines: list[str]) -> Extracted | None:
         start = repeat + 1
     else:
         start = i + 1
-    end = next((j for j in range(start, len(lines)) if _is_en_tail(lines[j])), len(lines))
+    end = next((j for j in range(start, len(lines)) if _is_en_tail(lines[j])), None)
+    if end is None:  # a tail this template's rules do not know: the line model says where it starts
+        end = body_end(lines, start, title)
     body = [line for line in lines[start:end] if line and not CAPTION_CREDIT.search(line)]
     paragraphs = _filter(body, title)
     if not paragraphs:
@@ -501,6 +504,8 @@ def _local_dump(lines: list[str]) -> Extracted | None:
             body.append(line[:share.start()])
             break
         body.append(line)
+    else:  # no tail this template's rules know: the line model says where the body ends
+        body = lines[i:body_end(lines, i, title)]
     body = [line for line in body if line]
     if not body:
         return None
@@ -577,8 +582,9 @@ def _dump_2015(lines: list[str]) -> Extracted | None:
     while rest and CAPTION_CREDIT.search(rest[0]):  # the cover's caption and credit
         rest.pop(0)
     description = rest.pop(0) if len(rest) > 1 else None
-    end = next((j for j, line in enumerate(rest) if _is_en_tail(line) or TAIL_2015.match(line)),
-               len(rest))
+    end = next((j for j, line in enumerate(rest) if _is_en_tail(line) or TAIL_2015.match(line)), None)
+    if end is None:
+        end = body_end(rest, 0, title)
     paragraphs = _filter(without_embeds(rest[:end]), title)
     if not paragraphs:
         return None
