@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from .article import CLEANER_VERSION, STATUS_OK, STATUS_READ_ERROR, error_article
+from . import health
 from .core import MAX_BYTES, clean
 from .io.inputs import WARC_SUFFIXES, SavedPage, expand, iter_pages
 from .io.jsonl import JsonlWriter
@@ -110,18 +111,29 @@ def clean_command(options, paths, output, fmt, url, kind, max_bytes, jobs, progr
         spool = Path(tempfile.mkdtemp(prefix="newsclean-")) / "out.parquet"
     writer = _open_writer(str(spool) if spool else output, fmt)
     statuses: Counter = Counter()
+    templates: dict = {}
     work = partial(clean_saved_page, kind=kind, max_bytes=max_bytes)
     with writer, _progress(show, None if has_warc else len(files)) as bar:
         task = bar.add_task("clean", total=None if has_warc else len(files), errors=0)
         for record in ordered_map(work, iter_pages(files, max_bytes=max_bytes, url=url), jobs):
             writer.write(record)
             statuses[record["status"]] += 1
+            health.count(templates, record)
             bar.update(task, advance=1, errors=sum(statuses.values()) - statuses[STATUS_OK])
     if spool:
         with open(spool, "rb") as handle:
             shutil.copyfileobj(handle, sys.stdout.buffer)
         shutil.rmtree(spool.parent, ignore_errors=True)
     _summary(statuses, len(files), output)
+    _template_summary(templates)
+
+
+def _template_summary(templates: dict) -> None:
+    """Pages per site template and fallbacks to the generic path, with the redesign warning."""
+    for line in health.report_lines(templates):
+        stderr.print(f"  {line}", highlight=False)
+    for warning in health.warnings(templates):
+        stderr.print(f"WARNING {warning}", highlight=False)
 
 
 def _summary(statuses: Counter, files: int, output: str) -> None:

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from cleaners import health
 from cleaners.io.parquet import ParquetWriter
 from cleaners.io.schema import DATASET_SCHEMA
 
@@ -236,7 +237,10 @@ class Manifest:
       "skipped": {"seen": n, "duplicate": n, "robots": n, "offsite": n},
       "files": ["crawl_date=.../site=.../part-....parquet", ...],
       "recovery": {...}, "per_spider": {"rt": {"started_at", "finished_at", "finish_reason", "rows",
-      "counts_by_status", "counts_by_site", "skipped", "requests", "responses", "retries"}},
+      "counts_by_status", "counts_by_site", "skipped", "requests", "responses", "retries",
+      "templates_by_site", "template_health"}},
+      "templates_by_site": {"rt.com": {"templates": {"site:rt/2026": n, ...}, "fallback": n}},
+      "template_warnings": ["rt.com: 30 of 100 pages (30%) matched no template … redesigned"],
       "dataset": "<dataset folder>"
     }
     `finished_at` stays null for a run that was killed; `skipped` counts article URLs not written:
@@ -253,7 +257,8 @@ class Manifest:
         self.data = {"run_id": run_id, "started_at": None, "finished_at": None, "spiders": [],
                      "rows": 0, "counts_by_status": {}, "counts_by_site": {},
                      "counts_by_site_status": {}, "skipped": {}, "files": [], "recovery": {},
-                     "per_spider": {}, "dataset": str(root)}
+                     "per_spider": {}, "dataset": str(root), "templates_by_site": {},
+                     "template_warnings": []}
         self._open = 0
         self.lock = threading.Lock()
 
@@ -296,6 +301,9 @@ class Manifest:
             d["skipped"] = dict(Counter(d["skipped"]) + skipped)
             d["files"] = sorted(set(d["files"]) | set(files))
             d["rows"] = sum(d["counts_by_status"].values())
+            # pages per site template and fallbacks to the generic path (cleaners.health)
+            health.merge(d["templates_by_site"], info.get("templates_by_site", {}))
+            d["template_warnings"] = health.warnings(d["templates_by_site"], **info.get("template_health", {}))
             if self._open <= 0:
                 d["finished_at"] = info.get("finished_at")
             self._save()

@@ -3,6 +3,7 @@ cleans every page, the dataset is read back with pyarrow and DuckDB; re-runs are
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -127,6 +128,14 @@ def test_layout_and_manifest(crawl):
     assert manifest["started_at"] < manifest["finished_at"]
     assert set(manifest["per_spider"]) == set(SPIDERS)
     assert "rows written: 11" in crawl.first.stdout
+    # template health: every ok row of the three sites counted under the template that made it
+    made = Counter((r["site"], r["extractor"]) for r in rows(crawl.dataset) if r["status"] == "ok")
+    counted = Counter({(site, extractor): n for site, c in manifest["templates_by_site"].items()
+                       for extractor, n in c["templates"].items()})
+    assert counted == made and sum(made.values()) == 8
+    assert all(c["fallback"] == 0 for c in manifest["templates_by_site"].values())
+    assert manifest["template_warnings"] == []
+    assert "templates:" in crawl.first.stdout and "fell back 0" in crawl.first.stdout
 
 
 def test_second_run_adds_nothing_and_fetches_no_article(crawl):
