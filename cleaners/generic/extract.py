@@ -29,6 +29,7 @@ from . import blockcontext
 from . import blockmodel
 from . import blocks
 from ..metadata.htmlmeta import PageMeta, page_meta, text_of
+from . import widgets
 from .textrules import filter_paragraphs
 
 log = logging.getLogger(__name__)
@@ -257,6 +258,8 @@ def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tu
     finds too little) to the block classifier, which decides for every text block of the page
     whether it is main content. trafilatura and then readability get a turn when the chosen
     extractor finds too little."""
+    # inline read-more / related widgets, by the DOM (cleaners/generic/widgets.py)
+    widgets.drop_widget_elements(tree, url or meta.url)
     loaded = _model() if USE_CLASSIFIER else None
     paragraphs: list[str] = []
     extractor = "blocks"

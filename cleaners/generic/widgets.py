@@ -37,8 +37,7 @@ HEADLINE_MAX_WORDS = 30  # a card's headline; longer text after a label is prose
 HEADLINE_MAX_CHARS = 250
 PROMPT_MAX_WORDS = 25  # a prompt line ("Get all the latest … news on …") is short
 PROMPT_MAX_CHARS = 200
-ONE_WORD_PROMPT_REST = 3  # "Share", "分享", "Teilen" open a prompt only with a few words after
-ONE_WORD_PROMPT_CHARS = 12  # (and few characters: Chinese has no spaces to count words by)
+ONE_WORD_PROMPT_CHARS = 12  # Chinese has no spaces: after "分享到" only a network's short name
 LINK_SHARE = 0.8  # the headline of a card is (nearly) all link text
 # Paths that are not another article: tag, topic, author and section pages, search, feeds.
 _NOT_ARTICLE_PATH = re.compile(r"/(?:tags?|topics?|authors?|writers?|category|categories|section|search|"
@@ -119,11 +118,28 @@ def is_prompt(line: str) -> bool:
     for phrase in lexicon()["prompts"]:
         if _starts_with_word(folded, phrase):
             rest = folded[len(phrase):]
-            if " " not in phrase and (count_words(rest) > ONE_WORD_PROMPT_REST
-                                      or len(rest) > ONE_WORD_PROMPT_CHARS):
-                continue  # "Share", "分享": only a button with a few words, not a sentence
+            if " " not in phrase and not _only_platforms(rest):
+                continue  # "Share", "分享": a button, or the button and the networks it names
             return len(_SENTENCE_END.findall(folded)) <= 1
     return False
+
+
+_PLATFORMS = {"facebook", "twitter", "x", "telegram", "whatsapp", "vk", "vkontakte", "ok", "odnoklassniki",
+              "instagram", "youtube", "linkedin", "reddit", "email", "e-mail", "mail", "viber", "pinterest",
+              "tiktok", "threads", "weibo", "wechat", "微信", "微博", "qq", "line", "koo", "google", "news",
+              "this", "it", "article", "story", "now", "on", "via", "in", "en", "sur", "auf", "в", "у", "no"}
+
+
+def _only_platforms(rest: str) -> bool:
+    """After a one-word prompt ("Share", "Compartir", "分享到"): nothing, or only network names
+    ("Share on Facebook Twitter", "分享到微信"), never a sentence ("Share prices fell")."""
+    words = [w.strip(":：,.|/·•-–—") for w in rest.split()]
+    words = [w for w in words if w]
+    if not words:
+        return True
+    if len(rest) > ONE_WORD_PROMPT_CHARS and " " not in rest.strip():
+        return False
+    return all(w in _PLATFORMS for w in words) or (not is_spaced(rest) and len(rest.strip()) <= 4)
 
 
 def widget_line(line: str) -> str | None:
