@@ -252,3 +252,14 @@ def test_parse_en_date_keeps_no_offset():
 ])
 def test_split_glued(line, expected):
     assert rt.split_glued(line) == expected
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("7 may 2026 22:03 GMT", "2026-05-07T22:03:00+00:00"),  # RT en Español
+    ("7 mai 2026 22:03 GMT", "2026-05-07T22:03:00+00:00"),  # RT France
+    ("3 März 2026 08:15 GMT", "2026-03-03T08:15:00+00:00"),  # RT DE
+    ("7 мая 2026 22:03 GMT", "2026-05-07T22:03:00+00:00"),  # RT на русском
+    ("12 déc. 2026 10:00", "2026-12-12T10:00:00"),  # no zone stated: none added
+])
+def test_2026_edition_dates(text, iso):
+    assert rt.parse_local_date(text) == iso

@@ -80,13 +80,21 @@ EN_DATE_FORMATS = ("%d %b, %Y %H:%M",)
 # "7 may 2026 22:03 GMT" (RT en Español; other 2026 editions use their own month names).
 LOCAL_DATE = re.compile(r"^(?P<day>\d{1,2})\s+(?P<month>[^\W\d_]{3,10})\.?,?\s+(?P<year>\d{4})[,\s]+"
                         r"(?P<time>\d{1,2}:\d{2})(?:\s+(?P<zone>GMT|UTC))?$")
+# Month names of the 2026 editions' visible dates (es, en, fr, de, ru — Russian in the genitive).
 MONTHS = {name: i for i, names in enumerate((
-    ("ene", "enero", "jan", "january"), ("feb", "febrero", "february"),
-    ("mar", "marzo", "march"), ("abr", "abril", "apr", "april"), ("may", "mayo"),
-    ("jun", "junio", "june"), ("jul", "julio", "july"), ("ago", "agosto", "aug", "august"),
-    ("sep", "sept", "septiembre", "setiembre", "september"), ("oct", "octubre", "october"),
-    ("nov", "noviembre", "november"), ("dic", "diciembre", "dec", "december")), start=1)
-    for name in names}
+    ("ene", "enero", "jan", "january", "janv", "janvier", "januar", "янв", "января"),
+    ("feb", "febrero", "february", "févr", "fév", "février", "februar", "фев", "февраля"),
+    ("mar", "marzo", "march", "mars", "märz", "мар", "марта"),
+    ("abr", "abril", "apr", "april", "avr", "avril", "апр", "апреля"),
+    ("may", "mayo", "mai", "мая"),
+    ("jun", "junio", "june", "juin", "juni", "июн", "июня"),
+    ("jul", "julio", "july", "juil", "juillet", "juli", "июл", "июля"),
+    ("ago", "agosto", "aug", "august", "août", "авг", "августа"),
+    ("sep", "sept", "septiembre", "setiembre", "september", "septembre", "сен", "сентября"),
+    ("oct", "octubre", "october", "octobre", "okt", "oktober", "окт", "октября"),
+    ("nov", "noviembre", "november", "novembre", "ноя", "ноября"),
+    ("dic", "diciembre", "dec", "december", "déc", "décembre", "dez", "dezember", "дек", "декабря")),
+    start=1) for name in names}
 PUBLISHED_LABELS = ("publicado", "published", "publié", "veröffentlicht", "опубликовано")
 MODIFIED_LABELS = ("actualizado", "updated", "edited", "mis à jour", "aktualisiert", "обновлено")
 
