@@ -35,8 +35,8 @@ _CLOSING = "]】)）»\"'”’"
 _SENTENCE_END = re.compile(r"[.!?。！？।](?=\s+\S)")
 HEADLINE_MAX_WORDS = 30  # a card's headline; longer text after a label is prose
 HEADLINE_MAX_CHARS = 250
-PROMPT_MAX_WORDS = 25  # a prompt line ("Get all the latest … news on …") is short
-PROMPT_MAX_CHARS = 200
+PROMPT_MAX_WORDS = 40  # a prompt line ("Get all the latest … news on …, follow us on …") is short
+PROMPT_MAX_CHARS = 300
 ONE_WORD_PROMPT_CHARS = 12  # Chinese has no spaces: after "分享到" only a network's short name
 LINK_SHARE = 0.8  # the headline of a card is (nearly) all link text
 # Paths that are not another article: tag, topic, author and section pages, search, feeds.
