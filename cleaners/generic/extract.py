@@ -258,8 +258,8 @@ def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tu
     finds too little) to the block classifier, which decides for every text block of the page
     whether it is main content. trafilatura and then readability get a turn when the chosen
     extractor finds too little."""
-    # inline read-more / related widgets, by the DOM (cleaners/generic/widgets.py)
-    widgets.drop_widget_elements(tree, url or meta.url)
+    # inline read-more / related cards found by the DOM (cleaners/generic/widgets.py)
+    cards = widgets.widget_texts(tree, url or meta.url)
     loaded = _model() if USE_CLASSIFIER else None
     paragraphs: list[str] = []
     extractor = "blocks"
@@ -284,6 +284,7 @@ def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tu
                 paragraphs, extractor = fallback, name
                 break
     title = _title(tree, meta)
+    paragraphs = [p for p in paragraphs if " ".join(p.split()) not in cards]
     if APPLY_TEXT_RULES:
         paragraphs = filter_paragraphs(paragraphs, title)
     else:

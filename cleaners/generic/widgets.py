@@ -234,13 +234,26 @@ def among_prose(element) -> bool:
     return False
 
 
+def widget_texts(root, page_url: str | None) -> set[str]:
+    """The normalised texts of the widget paragraphs under root, the DOM left as it is: the
+    generic path drops paragraphs with these texts after extraction, so that its block
+    classifier sees the page as it was served."""
+    return {" ".join(_text(e).split()) for e in _leaf_blocks(root) if widget_element(e, page_url)}
+
+
+def _leaf_blocks(root):
+    for element in root.iter(*_BLOCKS):
+        if not any(c.tag in _BLOCKS for c in element.iterdescendants()):
+            yield element
+
+
 def drop_widget_elements(root, page_url: str | None) -> int:
     """Remove read-more widgets under root (the body container, or the whole page on the generic
     path); returns how many. Only leaf-like blocks (no block inside) are judged, so a container
     of paragraphs is never dropped for one link in it."""
     dropped = 0
-    for element in list(root.iter(*_BLOCKS)):
-        if element.getparent() is None or any(c.tag in _BLOCKS for c in element.iterdescendants()):
+    for element in list(_leaf_blocks(root)):
+        if element.getparent() is None:
             continue
         if widget_element(element, page_url):
             element.drop_tree()
