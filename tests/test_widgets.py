@@ -124,6 +124,8 @@ def test_dom_a_paragraph_that_is_only_another_article_linked():
     '<p><a href="/topics/ms-dhoni">MS Dhoni</a></p>',
     # a sentence that happens to be all link
     '<p><a href="/world/610018-taiwan-china-drills">China began drills near Taiwan on Monday.</a></p>',
+    # a label-like word opening a linked sentence, not a label of its own
+    '<p>More <a href="/world/610018-x-y">details have emerged about the plan to shut the strait</a>.</p>',
     # prose with an inline link
     '<p>The minister, quoted by <a href="/world/610018-x-y">our earlier report</a>, said the talks '
     'would resume next week after the holiday.</p>',
@@ -141,7 +143,8 @@ def test_dom_a_link_in_a_menu_is_not_judged_as_a_card():
 
 def test_the_generic_html_path_drops_cards_of_the_same_site():
     prose = [PROSE.replace("running text", f"running text number {i}") for i in range(7)]
-    page = (f"<html><head><title>A story</title><link rel='canonical' href='{PAGE_URL}'></head><body>"
+    page = (f"<html><head><title>A story</title><link rel='canonical' href='{PAGE_URL}'>"
+            "<meta property='og:type' content='article'></head><body>"
             f"<article><h1>A story</h1>{''.join(prose[:3])}"
             "<p>Lee también: <a href='/india-news/otra-historia-12345'>Otra historia del sitio</a></p>"
             f"{''.join(prose[3:5])}"

@@ -258,8 +258,9 @@ def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tu
     finds too little) to the block classifier, which decides for every text block of the page
     whether it is main content. trafilatura and then readability get a turn when the chosen
     extractor finds too little."""
-    # inline read-more / related cards found by the DOM (cleaners/generic/widgets.py)
-    cards = widgets.widget_texts(tree, url or meta.url)
+    # inline read-more / related cards found by the DOM (cleaners/generic/widgets.py), on pages
+    # that declare themselves articles (on service and product pages such links are content)
+    cards = widgets.widget_texts(tree, url or meta.url) if declared_article(meta) != "none" else set()
     loaded = _model() if USE_CLASSIFIER else None
     paragraphs: list[str] = []
     extractor = "blocks"

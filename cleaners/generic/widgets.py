@@ -206,8 +206,10 @@ def widget_element(element, page_url: str | None) -> str | None:
     linked = sum(len(_text(a)) for a in links)
     found = split_label(text)
     if found:
-        label, rest, _separated = found
-        if rest and linked >= LINK_SHARE * len(rest) and is_headline(rest):
+        label, rest, separated = found
+        if (rest and linked >= LINK_SHARE * len(rest) and is_headline(rest)
+                and not any(fold(_text(a)).lstrip(_BRACKETS).startswith(label) for a in links)
+                and (separated or _label_element(element, label))):
             return "read-more"
     if (element.tag == "p" and len(links) == 1 and linked >= LINK_SHARE * len(text)
             and is_headline(text) and not text.endswith((".", "。")) and among_prose(element)):
@@ -245,6 +247,13 @@ def _leaf_blocks(root):
     for element in root.iter(*_BLOCKS):
         if not any(c.tag in _BLOCKS for c in element.iterdescendants()):
             yield element
+
+
+def _label_element(element, label: str) -> bool:
+    """The label stands in an element of its own ("<strong>Read more</strong> <a>…</a>"): a
+    label-like word that opens a sentence ("More details have emerged …") does not."""
+    return any(fold(_text(e)).strip(_BRACKETS + _CLOSING + ":：|-–—»> ") == label
+               for e in element.iter("strong", "b", "em", "i", "span") if e is not element)
 
 
 def drop_widget_elements(root, page_url: str | None) -> int:
