@@ -155,3 +155,9 @@ def test_the_generic_html_path_drops_cards_of_the_same_site():
     assert article.ok and "Otra historia" not in article.text and "tercera historia" not in article.text
     for i in range(6):  # the paragraphs around the cards stay (the block classifier decides the last)
         assert f"running text number {i}," in article.text
+
+
+def test_a_sentence_that_opens_like_a_prompt_stays():
+    line = "Share this project with your classmates and make your way towards an A."
+    assert widgets.widget_line(line) is None
+    assert widgets.widget_line("Follow us on Telegram for the latest news.") == "prompt"
