@@ -106,6 +106,7 @@ def fell_back(article: Article, cleaner: SiteCleaner | None) -> Article:
     site. A page that is no article at all (a listing) is not counted."""
     if cleaner is not None and article.ok:
         article.fallback_from = cleaner.extractor
+        article.site = article.site or cleaner.site  # a dump without URL, known by its signatures
     return article
 
 

@@ -49,7 +49,7 @@ def test_a_dump_in_no_known_template_falls_back_and_says_so():
     dump = make_dump(shared_path(*RT_2015)).replace("Published time:", "Posted:")
     article = clean(dump)  # the copyright line still names RT; no header rule of RT matches
     assert article.ok and article.extractor == "text-model"
-    assert article.fallback_from == "site:rt"
+    assert article.fallback_from == "site:rt" and article.site == "rt.com"
 
 
 def test_a_page_that_is_no_article_is_not_a_fallback():
