@@ -161,3 +161,6 @@ def test_a_sentence_that_opens_like_a_prompt_stays():
     line = "Share this project with your classmates and make your way towards an A."
     assert widgets.widget_line(line) is None
     assert widgets.widget_line("Follow us on Telegram for the latest news.") == "prompt"
+    # a phrase of three words or more says it all, sentence or not
+    assert widgets.widget_line("Get all the latest IPL 2023 news on Republic World, and follow us on "
+                               "Twitter and Facebook.") == "prompt"

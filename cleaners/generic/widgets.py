@@ -37,7 +37,8 @@ HEADLINE_MAX_WORDS = 30  # a card's headline; longer text after a label is prose
 HEADLINE_MAX_CHARS = 250
 PROMPT_MAX_WORDS = 40  # a prompt line ("Get all the latest … news on …, follow us on …") is short
 PROMPT_MAX_CHARS = 300
-PROMPT_SENTENCE_WORDS = 10  # a prompt that ends with a full stop is this short ("Follow us on X.")
+PROMPT_SENTENCE_WORDS = 10  # a prompt that ends with a full stop is this short ("Follow us on X.") …
+STRONG_PROMPT_WORDS = 3  # … unless its phrase says it all ("Get all the latest", "Follow us on")
 ONE_WORD_PROMPT_CHARS = 12  # Chinese has no spaces: after "分享到" only a network's short name
 LINK_SHARE = 0.8  # the headline of a card is (nearly) all link text
 # Paths that are not another article: tag, topic, author and section pages, search, feeds.
@@ -121,7 +122,8 @@ def is_prompt(line: str) -> bool:
             rest = folded[len(phrase):]
             if " " not in phrase and not _only_platforms(rest):
                 continue  # "Share", "分享": a button, or the button and the networks it names
-            if folded.endswith((".", "。", "।")) and count_words(folded) > PROMPT_SENTENCE_WORDS:
+            if (folded.endswith((".", "。", "।")) and count_words(folded) > PROMPT_SENTENCE_WORDS
+                    and count_words(phrase) < STRONG_PROMPT_WORDS):
                 return False  # "Share this project with your classmates and …": a sentence
             return len(_SENTENCE_END.findall(folded)) <= 1
     return False
