@@ -59,6 +59,7 @@ def test_a_label_alone_is_a_widget(line):
     "Get all the latest IPL 2023 news and updates on Republic World",
     "Subscribe to our newsletter",
     "Share this article",
+    "If you like this story, share it with a friend!",
     "Share on Facebook Twitter WhatsApp",
     "Síguenos en Telegram",
     "Suivez-nous sur Twitter",

@@ -65,6 +65,7 @@ WIDGET_HEADLINE_MAX_WORDS = 25
 # RT's own junk lines inside the body, on top of the generic ones in textrules.
 RT_JUNK = (
     re.compile(r"^Follow RT on\b.{0,40}$"),  # "Follow RT on Telegram" (.follows-channel)
+    re.compile(r"^Subscribe to RT\b.{0,120}$"),  # the newsletter line under English articles
 )
 
 
