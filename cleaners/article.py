@@ -77,6 +77,7 @@ class Extracted:
     tags: list[str] = field(default_factory=list)
     url: str | None = None  # canonical URL found in the page, if any
     language: str | None = None  # declared language, if any (detection is the fallback)
+    template: str | None = None  # site cleaners: the template that matched ("2026", "en-2015", …)
 
 
 @dataclass
@@ -99,6 +100,9 @@ class Article:
     cleaner_version: str = CLEANER_VERSION
     status: str = STATUS_OK
     error: str | None = None
+    # A page of a registered site whose template no rule of the site's cleaner recognised: the
+    # cleaner's name ("site:rt"); the row came from the generic path. A redesign shows as many.
+    fallback_from: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from . import health
 from .article import CLEANER_VERSION, STATUS_OK
 from .batch import DEFAULT_TIME_LIMIT, clean_pages, time_limit_setting
 from .core import MAX_BYTES
@@ -103,18 +104,29 @@ def clean_command(options, paths, output, fmt, url, kind, max_bytes, jobs, time_
     writer = _open_writer(str(spool) if spool else output, fmt)
     statuses: Counter = Counter()
     pages = iter_pages(files, max_bytes=max_bytes, url=url)
+    templates: dict = {}
     with writer, _progress(show, None if has_warc else len(files)) as bar:
         task = bar.add_task("clean", total=None if has_warc else len(files), errors=0)
         for record in clean_pages(pages, jobs=jobs, time_limit=time_limit_setting(time_limit), kind=kind,
                                   max_bytes=max_bytes):
             writer.write(record)
             statuses[record["status"]] += 1
+            health.count(templates, record)
             bar.update(task, advance=1, errors=sum(statuses.values()) - statuses[STATUS_OK])
     if spool:
         with open(spool, "rb") as handle:
             shutil.copyfileobj(handle, sys.stdout.buffer)
         shutil.rmtree(spool.parent, ignore_errors=True)
     _summary(statuses, len(files), output)
+    _template_summary(templates)
+
+
+def _template_summary(templates: dict) -> None:
+    """Pages per site template and fallbacks to the generic path, with the redesign warning."""
+    for line in health.report_lines(templates):
+        stderr.print(f"  {line}", highlight=False)
+    for warning in health.warnings(templates):
+        stderr.print(f"WARNING {warning}", highlight=False)
 
 
 def _summary(statuses: Counter, files: int, output: str) -> None:

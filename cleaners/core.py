@@ -98,8 +98,25 @@ def _clean_text(text: str, url: str | None) -> Article:
     if cleaner:
         extracted = cleaner.clean_text(text)
         if extracted and extracted.paragraphs:
-            return finish(extracted, url=url, extractor=cleaner.extractor, cleaner=cleaner)
-    return finish(textrules.clean_dump(text), url=url, extractor="text-model", cleaner=None)
+            return finish(extracted, url=url, extractor=template_extractor(cleaner, extracted),
+                          cleaner=cleaner)
+    return fell_back(finish(textrules.clean_dump(text), url=url, extractor="text-model", cleaner=None),
+                     cleaner)
+
+
+def template_extractor(cleaner: SiteCleaner, extracted: Extracted) -> str:
+    """"site:rt/2026": the site cleaner and the template of its that matched."""
+    return f"{cleaner.extractor}/{extracted.template}" if extracted.template else cleaner.extractor
+
+
+def fell_back(article: Article, cleaner: SiteCleaner | None) -> Article:
+    """Mark an article of a registered site that the generic path made because no template of the
+    site's cleaner matched (a redesign, or a template not seen yet): the crawl counts these per
+    site. A page that is no article at all (a listing) is not counted."""
+    if cleaner is not None and article.ok:
+        article.fallback_from = cleaner.extractor
+        article.site = article.site or cleaner.site  # a dump without URL, known by its signatures
+    return article
 
 
 # huge_tree lifts libxml2's nesting limit from 256 to 2048 (pages nested deeper lost all their
@@ -169,10 +186,11 @@ def _clean_html(html: str, url: str | None) -> Article:
         extracted = cleaner.clean_html(tree, page_url)
         if extracted and extracted.paragraphs:
             extracted.url = extracted.url or meta.url
-            return finish(extracted, url=page_url, extractor=cleaner.extractor, cleaner=cleaner)
+            return finish(extracted, url=page_url, extractor=template_extractor(cleaner, extracted),
+                          cleaner=cleaner)
         tree = _parse_html(html)  # the site cleaner may have pruned the tree; start afresh
     extracted, extractor = generic.extract(html, tree, page_url, meta)
-    return finish(extracted, url=page_url, extractor=extractor, cleaner=None)
+    return fell_back(finish(extracted, url=page_url, extractor=extractor, cleaner=None), cleaner)
 
 
 def finish(extracted: Extracted, *, url: str | None, extractor: str,

@@ -36,6 +36,20 @@ def print_summary(manifest: dict, echo=click.echo) -> None:
     echo(f"  files: {len(manifest['files'])} part(s) under {manifest['dataset']}")
     for failure in manifest.get("write_errors") or ():
         echo(f"  NOT WRITTEN (fetched again next run): {failure}")
+    print_template_health(manifest.get("templates_by_site") or {}, manifest.get("template_warnings") or [],
+                          echo)
+
+
+def print_template_health(counts: dict, warnings: list[str], echo=click.echo) -> None:
+    """Pages per site template, pages that fell back to the generic path, redesign warnings."""
+    from cleaners import health
+
+    if counts:
+        echo("  templates:")
+        for line in health.report_lines(counts):
+            echo(f"    {line}")
+    for warning in warnings:
+        echo(f"  WARNING {warning}")
 
 
 def duckdb_report(dataset: Path, echo=click.echo) -> None:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from scrapy import signals
 
+from cleaners import health
+
 from .dataset import DatasetWriter, Manifest, check_run_id, new_run_id
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,7 @@ class CrawlContext:
         self.by_site_status: dict[str, Counter] = defaultdict(Counter)
         self.skipped: Counter = Counter()
         self.refused: Counter = Counter()  # sitemaps and feeds not read, by reason
+        self.templates: dict = {}  # cleaners.health counts: pages per site template, fallbacks
         self.files_before = 0
         self.started_at = None
         self._loop = None
@@ -83,6 +86,7 @@ class CrawlContext:
     def count_row(self, row: dict) -> None:
         self.by_status[row.get("status") or "unknown"] += 1
         self.by_site_status[row.get("site") or "unknown"][row.get("status") or "unknown"] += 1
+        health.count(self.templates, row)
         self.crawler.stats.inc_value(f"newsclean/rows/{row.get('status')}")
 
     def skip(self, reason: str) -> None:
@@ -139,8 +143,15 @@ class CrawlContext:
             "rows_refused": self.writer.rows_refused,
             "discovery_refused": dict(self.refused),
             "write_errors": list(self.writer.failures),
+            "templates_by_site": self.templates,
+            "template_health": {
+                "share": self.crawler.settings.getfloat("NEWSCLEAN_FALLBACK_WARN_SHARE", health.DEFAULT_SHARE),
+                "min_pages": self.crawler.settings.getint("NEWSCLEAN_FALLBACK_WARN_MIN_PAGES",
+                                                          health.DEFAULT_MIN_PAGES)},
         }
         self.manifest.spider_finished(spider.name, info, self.by_status, self.by_site_status,
                                       skipped, files)
+        for warning in self.manifest.data["template_warnings"]:
+            log.warning("newsclean: %s", warning)
         stats.set_value("newsclean/manifest", str(self.manifest.path))
         log.info("newsclean: run %s manifest %s", self.run_id, self.manifest.path)

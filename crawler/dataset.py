@@ -33,6 +33,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cleaners import health
 from cleaners.io.parquet import ParquetWriter
 from cleaners.io.schema import DATASET_SCHEMA, unwritable_row
 from cleaners.safe import safe_str
@@ -361,8 +362,12 @@ class Manifest:
       "counts_by_site": {"rt.com": n, ...}, "counts_by_site_status": {"rt.com": {"ok": n}},
       "skipped": {"seen": n, "duplicate": n, "robots": n, "offsite": n},
       "files": ["crawl_date=.../site=.../part-....parquet", ...],
-      "rows_refused": n, "write_errors": [...], "discovery_refused": {"sitemap: too large": n}, "recovery": {...}, "per_spider": {"rt": {"started_at", "finished_at", "finish_reason", "rows",
-      "counts_by_status", "counts_by_site", "skipped", "requests", "responses", "retries"}},
+      "rows_refused": n, "write_errors": [...], "discovery_refused": {"sitemap: too large": n},
+      "recovery": {...}, "per_spider": {"rt": {"started_at", "finished_at", "finish_reason", "rows",
+      "counts_by_status", "counts_by_site", "skipped", "requests", "responses", "retries",
+      "templates_by_site", "template_health"}},
+      "templates_by_site": {"rt.com": {"templates": {"site:rt/2026": n, ...}, "fallback": n}},
+      "template_warnings": ["rt.com: 30 of 100 pages (30%) matched no template … redesigned"],
       "dataset": "<dataset folder>"
     }
     `finished_at` stays null for a run that was killed; `skipped` counts article URLs not written:
@@ -383,7 +388,8 @@ class Manifest:
         self.data = {"run_id": run_id, "started_at": None, "finished_at": None, "spiders": [],
                      "rows": 0, "counts_by_status": {}, "counts_by_site": {},
                      "counts_by_site_status": {}, "skipped": {}, "files": [], "recovery": {},
-                     "per_spider": {}, "dataset": str(root)}
+                     "per_spider": {}, "dataset": str(root), "templates_by_site": {},
+                     "template_warnings": []}
         self._open = 0
         self.lock = threading.Lock()
 
@@ -430,6 +436,9 @@ class Manifest:
                                           + Counter(info.get("discovery_refused", {})))
             d["rows_refused"] = max(d.get("rows_refused", 0), info.get("rows_refused", 0))
             d["write_errors"] = sorted(set(d.get("write_errors", [])) | set(info.get("write_errors", [])))
+            # pages per site template and fallbacks to the generic path (cleaners.health)
+            health.merge(d["templates_by_site"], info.get("templates_by_site", {}))
+            d["template_warnings"] = health.warnings(d["templates_by_site"], **info.get("template_health", {}))
             if self._open <= 0:
                 d["finished_at"] = info.get("finished_at")
             self._save()

@@ -72,6 +72,10 @@ NEWSCLEAN_DATASET_DIR = None  # overrides <output>/articles
 NEWSCLEAN_PART_ROWS = 5000  # rotate a part file after this many rows ...
 NEWSCLEAN_PART_SECONDS = 300  # ... or this many seconds (bounds what a kill can lose)
 NEWSCLEAN_ROW_GROUP_SIZE = 500
+# Template health: the crawl warns that a site may have been redesigned when more than this share
+# of its pages matched no template of its cleaner (they went to the generic path) …
+NEWSCLEAN_FALLBACK_WARN_SHARE = 0.20
+NEWSCLEAN_FALLBACK_WARN_MIN_PAGES = 20  # … over at least this many of its pages
 
 # Cleaning runs in worker processes (crawler.cleanpool) so that Scrapy's one thread keeps
 # fetching: "auto" = one worker per core on machines with more than one core (at most 4); 0 = clean

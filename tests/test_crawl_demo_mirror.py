@@ -3,6 +3,7 @@ cleans every page, the dataset is read back with pyarrow and DuckDB; re-runs are
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -76,7 +77,8 @@ def test_crawl_yields_exactly_the_expected_articles(crawl):
         assert row["site"] == site
         assert row["title"] == title
         assert row["published"].startswith(published), row["published"]
-        assert row["extractor"] == extractor
+        assert row["extractor"].split("/")[0] == extractor  # "site:rt/2026": the site and its template
+        assert row["fallback_from"] is None
         assert row["http_status"] == 200
         # keyed by the site's own URL, not the mirror's (a re-run from another port finds it)
         assert row["url"].startswith("https://") and row["final_url"] == row["url"]
@@ -127,6 +129,14 @@ def test_layout_and_manifest(crawl):
     assert manifest["started_at"] < manifest["finished_at"]
     assert set(manifest["per_spider"]) == set(SPIDERS)
     assert "rows written: 11" in crawl.first.stdout
+    # template health: every ok row of the three sites counted under the template that made it
+    made = Counter((r["site"], r["extractor"]) for r in rows(crawl.dataset) if r["status"] == "ok")
+    counted = Counter({(site, extractor): n for site, c in manifest["templates_by_site"].items()
+                       for extractor, n in c["templates"].items()})
+    assert counted == made and sum(made.values()) == 8
+    assert all(c["fallback"] == 0 for c in manifest["templates_by_site"].values())
+    assert manifest["template_warnings"] == []
+    assert "templates:" in crawl.first.stdout and "fell back 0" in crawl.first.stdout
 
 
 def test_second_run_adds_nothing_and_fetches_no_article(crawl):
@@ -167,6 +177,6 @@ def test_one_new_article_is_added_exactly_once(crawl):
     data = rows(crawl.dataset)
     assert len(data) == 12
     new = [r for r in data if r["canonical_url"] == url]
-    assert len(new) == 1 and new[0]["status"] == "ok" and new[0]["extractor"] == "site:rt"
+    assert len(new) == 1 and new[0]["status"] == "ok" and new[0]["extractor"].startswith("site:rt/")
     assert manifests(crawl.dataset)[-1]["rows"] == 1
     assert len({r["url"] for r in data}) == 12

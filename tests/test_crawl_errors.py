@@ -81,7 +81,7 @@ def test_each_failure_becomes_the_row_a_user_expects(matrix):
     got = _by_path(dataset)
     assert set(got) == set(ALL) - {P_ROBOTS}
 
-    assert got[P_OK]["status"] == "ok" and got[P_OK]["extractor"] == "site:rt"
+    assert got[P_OK]["status"] == "ok" and got[P_OK]["extractor"].startswith("site:rt/")
     assert got[P_404]["status"] == "fetch_error" and got[P_404]["http_status"] == 404
     assert got[P_404]["error"] == "HTTP 404"
     assert got[P_500]["status"] == "fetch_error" and got[P_500]["http_status"] == 500

@@ -23,7 +23,7 @@ HERE = FIXTURES / "republicworld"
 SEED = "003_b8e94c01ba7c17b1"
 REAL_PAGE = ("sites", "republicworld",
              "republicworld.com_uae-astronaut-marks-start-of-ramadan-in-space_2023-03.html")
-EXTRACTOR = "site:republicworld"
+EXTRACTOR = "site:republicworld/2023"
 BHARAT_URL = "https://bharat.republicworld.com/india-news/pune-das-din-ka-pustak-mela-shuru-articleshow.html"
 META_FIELDS = ("site", "title", "description", "published", "modified", "authors", "section", "tags")
 
@@ -38,7 +38,7 @@ def test_seed_003_gives_the_expected_article():
     data = shared_path("seeds", f"{SEED}.txt").read_bytes()
     expected = load_json(shared_path("seeds", "expected", f"{SEED}.json"))
     article = clean(data)  # no URL: the dump's signatures pick the cleaner
-    assert article.ok and article.extractor == EXTRACTOR
+    assert article.ok and article.extractor == "site:republicworld/legacy"  # the 2021-22 header
     for name, value in expected.items():
         if name == "text":
             assert paragraphs(article) == paragraphs_normalised(value)
@@ -139,7 +139,7 @@ def nato_page(tmp_path_factory) -> tuple[Path, dict, dict]:
 def test_own_2023_page_from_seed_003(nato_page):
     path, seed, expected = nato_page
     article = clean(path.read_bytes(), url=expected["url"])
-    assert article.ok and article.extractor == expected["extractor"] == EXTRACTOR
+    assert article.ok and article.extractor == expected["extractor"]
     assert article.title == seed["title"]  # the editors' casing, not the title-cased h1
     assert article.description == seed["description"]
     assert paragraphs(article) == paragraphs_normalised(seed["text"])
@@ -158,7 +158,7 @@ OWN_PAGES = ["bharat_pune_book_fair_2023", "legacy_library_2021"]
 def test_own_page(name):
     expected = load_json(HERE / f"{name}.expected.json")
     article = clean((HERE / f"{name}.html").read_bytes(), url=expected["url"])
-    assert article.ok and article.extractor == expected["extractor"] == EXTRACTOR
+    assert article.ok and article.extractor == expected["extractor"]
     for field in ("url", "site", "title", "description", "published", "modified", "authors",
                   "section", "tags", "language"):
         assert getattr(article, field) == expected[field], field
@@ -184,7 +184,7 @@ def test_dump_of_own_page_matches_the_html_path(name, request):
         path, expected = HERE / f"{name}.html", load_json(HERE / f"{name}.expected.json")
     from_html = clean(path.read_bytes(), url=expected["url"])
     from_dump = clean(make_dump(path))
-    assert from_dump.extractor == EXTRACTOR
+    assert from_dump.extractor == from_html.extractor == expected["extractor"]
     assert paragraphs(from_dump) == paragraphs(from_html)
     for field in ("title", "description", "published", "modified", "authors"):
         assert getattr(from_dump, field) == getattr(from_html, field), field
@@ -237,7 +237,7 @@ def test_listing_page_is_left_to_the_generic_path(drop_og_type):
         page = page.replace('<meta property="og:type" content="website">', "")
     assert republicworld.clean_html(lxml.html.document_fromstring(page), LISTING_URL) is None
     article = clean(page, url=LISTING_URL)
-    assert article.extractor != EXTRACTOR
+    assert article.extractor.startswith("site:") is False
     assert article.status in ("ok", "no_article")
     assert article.site == "republicworld.com"
 
@@ -245,7 +245,7 @@ def test_listing_page_is_left_to_the_generic_path(drop_og_type):
 def test_listing_dump_is_left_to_the_text_rules():
     dump = make_dump(HERE / "listing_world_news.html")
     assert republicworld.clean_text(dump) is None
-    assert clean(dump).extractor != EXTRACTOR
+    assert clean(dump).extractor.startswith("site:") is False
 
 
 @pytest.mark.parametrize("page", [
@@ -257,7 +257,7 @@ def test_listing_dump_is_left_to_the_text_rules():
 def test_broken_pages_do_not_crash(page):
     assert republicworld.clean_html(lxml.html.document_fromstring(page), LISTING_URL) is None
     article = clean(page, url=LISTING_URL + "/broken")
-    assert article.extractor != EXTRACTOR
+    assert article.extractor.startswith("site:") is False
     assert article.status in ("ok", "no_article")
 
 

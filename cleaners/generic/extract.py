@@ -29,6 +29,7 @@ from . import blockcontext
 from . import blockmodel
 from . import blocks
 from ..metadata.htmlmeta import PageMeta, page_meta, text_of
+from . import widgets
 from .textrules import filter_paragraphs
 
 log = logging.getLogger(__name__)
@@ -274,6 +275,9 @@ def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tu
     finds too little) to the block classifier, which decides for every text block of the page
     whether it is main content. trafilatura and then readability get a turn when the chosen
     extractor finds too little."""
+    # inline read-more / related cards found by the DOM (cleaners/generic/widgets.py), on pages
+    # that declare themselves articles (on service and product pages such links are content)
+    cards = widgets.widget_texts(tree, url or meta.url) if declared_article(meta) != "none" else set()
     loaded = _model() if USE_CLASSIFIER else None
     paragraphs: list[str] = []
     extractor = "blocks"
@@ -299,6 +303,7 @@ def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tu
                 paragraphs, extractor = fallback, name
                 break
     title = _title(tree, meta)
+    paragraphs = [p for p in paragraphs if " ".join(p.split()) not in cards]
     if APPLY_TEXT_RULES:
         paragraphs = filter_paragraphs(paragraphs, title)
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..article import Extracted, count_words
+from . import widgets
 from . import lines as lines_model
 
 # A line that is only a widget label, an ad slot, a share button or similar.
@@ -80,6 +81,9 @@ def junk_rule(line: str) -> str | None:
             return f"pattern:{n}"
     if _CREDIT.match(stripped):
         return "credit"
+    kind = widgets.widget_line(stripped)  # read-more labels and cards, prompts, in many languages
+    if kind:
+        return f"widget:{kind}"
     return None
 
 
@@ -95,7 +99,13 @@ _TEASER_SPAN = 4  # another label this close (in lines) means a list of teasers,
 
 
 def _is_read_more_label(line: str) -> bool:
-    return line.strip().lower().rstrip(":") in _READ_MORE
+    """A label line that announces the next line as a card's headline: the English labels above,
+    or any label of the lexicon (widgets.json) of two words or more ("Lee también", "ये भी पढ़ें";
+    one-word labels such as "More" or "Watch" are too common as buttons over lists)."""
+    folded = widgets.fold(line).rstrip(":：|»>-–— ")
+    if folded in _READ_MORE:
+        return True
+    return widgets.is_label(line) and (" " in folded or not widgets.is_spaced(folded))
 
 
 def _is_list_item(line: str) -> bool:
@@ -113,6 +123,8 @@ def _is_linked_headline(lines: list[str], i: int) -> bool:
 
 def drop_read_more_widgets(lines: list[str]) -> list[str]:
     """Drop the "headline / Read more / same headline" widget (and "Read more / headline").
+    Lines that are a widget on their own ("Also read: headline", prompts) are junk lines
+    (junk_rule, cleaners.generic.widgets).
 
     Not "Read more / headline" in a list of teasers where every item ends with its own "Read more"
     button ("title / source / Read more / title / source / Read more", labels a few lines apart):

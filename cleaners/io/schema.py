@@ -33,7 +33,8 @@ _COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("language", pa.string(), "ISO 639-1 code detected from the text (declared when text is short)"),
     ("word_count", pa.int32(), "words in text"),
     ("content_hash", pa.string(), "sha256 of the case- and space-normalised text"),
-    ("extractor", pa.string(), "which path made the row: site:<name>, blocks, trafilatura, readability, text-model"),
+    ("extractor", pa.string(), "which path made the row: site:<name>/<template> (e.g. site:rt/2026), "
+     "blocks, trafilatura, readability, text-model"),
     ("cleaner_version", pa.string(), "newsclean cleaner version"),
     ("status", pa.string(), "ok, or the error reason (empty, not_html, no_article, too_large, ...)"),
     ("error", pa.string(), "what went wrong, for error rows"),
@@ -42,6 +43,9 @@ _COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("fetched_at", pa.timestamp("us", tz="UTC"), "when the page was fetched (crawls, WARC records)"),
     ("http_status", pa.int16(), "HTTP status of the response (crawls, WARC records)"),
     ("crawl_run_id", pa.string(), "the crawl run that fetched it; null for saved pages"),
+    # added after schema version 1 (backwards compatible: new columns go at the end, nullable)
+    ("fallback_from", pa.string(), "a registered site's page in no template its cleaner knows: the "
+     "cleaner (site:<name>) whose rules did not match; the row came from the generic path"),
 ]
 
 ARTICLE_SCHEMA = pa.schema(

@@ -28,6 +28,8 @@ from ..article import Extracted, count_words, normalise_paragraph
 from ..metadata.dates import IST, parse_iso, parse_text
 from ..metadata.htmlmeta import first_meta, page_meta, text_of, unique
 from ..registry import SiteCleaner, register
+from ..generic import widgets
+from .dumpbody import body_end
 from ..generic.textrules import filter_paragraphs
 
 SITE = "republicworld.com"
@@ -49,14 +51,16 @@ DATE_ONLY_LINE = re.compile(rf"^{_DATE}$", re.IGNORECASE)
 DATE_FORMATS = ("%B %d, %Y at %H:%M", "%b %d, %Y at %H:%M", "%B %d, %Y %H:%M", "%d %B, %Y %H:%M",
                 "%d %b, %Y %H:%M", "%d %B %Y %H:%M", "%d %B, %Y at %H:%M")
 # "Reported by: Dipaneeta Das", "Written By" (name on the next line), "Edited By: …".
-AUTHOR_LINE = re.compile(r"^(?:Reported|Written|Edited|Curated)\s+by\s*:?\s*(?P<name>.*)$", re.IGNORECASE)
+# The 2023 English edition puts a "|" before it ("IPL 2023 | Written By", the section label first).
+AUTHOR_LINE = re.compile(r"^[|•·\s]*(?:Reported|Written|Edited|Curated)\s+by\s*:?\s*(?P<name>.*)$",
+                         re.IGNORECASE)
 AUTHOR_SPLIT = re.compile(r"\s*(?:,|&|\band\b)\s*")
 
 # "READ | headline" links: a line of their own, or glued to the end of a paragraph in dumps.
 READ_LINK = re.compile(r"\s*\b(?:ALSO\s+|MUST\s+)?READ\s*\|.*$")
 # Photo captions and credits: "IMAGE: AP | Image:self", "(Image: AP)", "…; Image: Twitter//x".
 CAPTION = re.compile(
-    r"^\(?(?:image|photo|picture|pic)s?\s*(?:credit)?\s*:.{0,120}$"
+    r"^\(?(?:image|photo|picture|pic)s?\s*(?:credit)?\s*[:\-–]\s*.{0,120}$"
     r"|[;|]\s*(?:image|photo|picture|pic)s?\s*(?:credit)?\s*:\s*[^.;|]{0,60}$",
     re.IGNORECASE)
 CAPTION_MAX_WORDS = 50
@@ -240,13 +244,23 @@ def _dates(scope: HtmlElement, template: Template) -> tuple[str | None, str | No
             match = pattern.match(label)
             if not match or not match.group("date"):
                 continue
-            value = parse_iso(time.get("datetime")) if time is not None and time.get("datetime") else None
+            value = _datetime_attribute(time.get("datetime")) if time is not None else None
             value = value or parse_date(match.group("date"))
             if is_published:
                 published = published or value
             else:
                 modified = modified or value
     return published, modified
+
+
+def _datetime_attribute(value: str | None) -> str | None:
+    """A <time datetime>: Republic Bharat writes local time without an offset ("2023-03-29
+    09:33:00"); the site's zone, IST, is attached then."""
+    parsed = parse_iso(value) if value else None
+    if parsed and not re.search(r"(?:Z|[+-]\d\d:?\d\d)$", parsed):
+        parsed = parse_text(parsed.replace("T", " "), formats=("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"),
+                            zone=IST) or parsed
+    return parsed
 
 
 def _section(tree: HtmlElement, template: Template, title: str) -> str | None:
@@ -276,9 +290,11 @@ def clean_html(tree: HtmlElement, url: str | None = None) -> Extracted | None:
     published, modified = _dates(scope, template)
     description = text_of((_first(scope, template.description) or [None])[0]) or None
     authors = unique(name for a in _first(scope, template.authors) for name in split_authors(text_of(a)))
-    tags = [text_of(a) for a in _first(tree, template.tags)] or meta.tags
+    tags = [text_of(a) for a in _first(tree, template.tags)] or meta.tags or keywords(tree)
     _prune(tree, PRUNE)
     containers = _first(scope, template.body)  # again: pruning may have removed some
+    for container in containers:  # "इसे भी पढ़ें: <a>…</a>", "READ: <a>…</a>"
+        widgets.drop_widget_elements(container, url or meta.url)
     paragraphs = clean_paragraphs(_body_paragraphs(containers), title)
     if description:
         paragraphs = [p for p in paragraphs if p.casefold() != description.casefold()]
@@ -296,7 +312,15 @@ def clean_html(tree: HtmlElement, url: str | None = None) -> Extracted | None:
         tags=tags,
         url=meta.url,
         language=meta.language,
+        template=template.name,
     )
+
+
+def keywords(tree: HtmlElement) -> list[str]:
+    """The story's keywords meta (news_keywords, else keywords): Republic Bharat's pages carry
+    their tags only there (no JSON-LD keywords, no tag links)."""
+    value = first_meta(tree, "news_keywords", "keywords")
+    return unique(t.strip() for t in html.unescape(value).split(",") if t.strip()) if value else []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -327,14 +351,28 @@ def _header(lines: list[str]) -> int | None:
     return None
 
 
+CRUMB_MAX_WORDS = 5
+
+
 def _section_and_headline(lines: list[str], title: str) -> tuple[str | None, str | None]:
-    """The breadcrumb "Home / Science / Space / headline" before the header, if the dump has it."""
+    """The breadcrumb before the header, if the dump has it: "Home / Science / Space / headline",
+    "Hindi News / Technology News / Social Media / headline" — short crumbs, then the headline
+    as the editors wrote it (the h1 is title-cased)."""
     key = title.casefold()
-    for i, line in enumerate(lines):
-        if line.casefold() == key and i >= 2 and "home" in (x.casefold() for x in lines[max(0, i - 4):i]):
+    for i in range(len(lines) - 1, 1, -1):
+        if lines[i].casefold() != key:
+            continue
+        crumbs = lines[i - 2:i]
+        if all(count_words(c) <= CRUMB_MAX_WORDS for c in crumbs):
             section = lines[i - 1] if lines[i - 1].casefold() != "home" else None
-            return section, line
+            return section, lines[i]
     return None, None
+
+
+def _is_label(line: str) -> bool:
+    """A short line without sentence punctuation between the standfirst and the byline (the
+    section's name, "IPL 2023"): not part of the standfirst."""
+    return count_words(line) <= CRUMB_MAX_WORDS and line[-1:] not in ".!?।\"”"
 
 
 def clean_text(text: str) -> Extracted | None:
@@ -368,9 +406,9 @@ def clean_text(text: str) -> Extracted | None:
                 names, body_start = lines[j + 1], j + 2
             authors = split_authors(names)
             has_byline = True
-            description = " ".join(lines[title_index + 1:j]) or None
+            description = " ".join(x for x in lines[title_index + 1:j] if not _is_label(x)) or None
             break
-    end, closed = len(lines), False
+    end, closed, marked = len(lines), False, False
     tags: list[str] = []
     for j in range(body_start, len(lines)):
         tags_match = TAGS_LINE.match(lines[j])
@@ -385,8 +423,10 @@ def clean_text(text: str) -> Extracted | None:
             break
         if (UPDATED_LINE.match(lines[j]) and _dated(lines[j], None, UPDATED_LINE)[1]) or \
                 lines[j].casefold() in END_LINES:
-            end = min(end, j)
+            end, marked = min(end, j), True
             break
+    if not (closed or marked or tags):  # a footer this template's rules do not know
+        end = body_end(lines, body_start, raw_title)
     if not (has_byline or closed):
         return None  # a date line alone does not make a story (listings carry dates too)
     section, headline = _section_and_headline(lines[:start], raw_title)
@@ -397,7 +437,14 @@ def clean_text(text: str) -> Extracted | None:
     if not paragraphs or not any(count_words(p) >= 15 for p in paragraphs):
         return None
     return Extracted(paragraphs=paragraphs, title=title, description=description, authors=authors,
-                     published=published, modified=modified, section=section, tags=tags)
+                     published=published, modified=modified, section=section, tags=tags,
+                     template=dump_template(lines[start]))
+
+
+def dump_template(header: str) -> str:
+    """"2023" for the "Last Updated: 24th March, 2023 17:26 IST" header, "legacy" for the 2021-22
+    "Updated January 17th, 2022 at 13:14 IST"."""
+    return "2023" if re.match(r"^(?:Last Updated|First Published)\b", header, re.IGNORECASE) else "legacy"
 
 
 SIGNATURES = (

@@ -34,6 +34,8 @@ from ..article import Extracted, count_words, normalise_paragraph
 from ..metadata.dates import parse_iso, parse_text
 from ..metadata.htmlmeta import first_meta, page_meta, text_of, unique
 from ..registry import SiteCleaner, register
+from ..generic import widgets
+from .dumpbody import body_end
 from ..generic.textrules import drop_read_more_widgets, drop_repeats, is_junk_line
 
 SITE = "rt.com"
@@ -63,6 +65,7 @@ WIDGET_HEADLINE_MAX_WORDS = 25
 # RT's own junk lines inside the body, on top of the generic ones in textrules.
 RT_JUNK = (
     re.compile(r"^Follow RT on\b.{0,40}$"),  # "Follow RT on Telegram" (.follows-channel)
+    re.compile(r"^Subscribe to RT\b.{0,120}$"),  # the newsletter line under English articles
 )
 
 
@@ -78,15 +81,23 @@ EN_DATE_FORMATS = ("%d %b, %Y %H:%M",)
 # "7 may 2026 22:03 GMT" (RT en Español; other 2026 editions use their own month names).
 LOCAL_DATE = re.compile(r"^(?P<day>\d{1,2})\s+(?P<month>[^\W\d_]{3,10})\.?,?\s+(?P<year>\d{4})[,\s]+"
                         r"(?P<time>\d{1,2}:\d{2})(?:\s+(?P<zone>GMT|UTC))?$")
+# Month names of the 2026 editions' visible dates (es, en, fr, de, ru — Russian in the genitive).
 MONTHS = {name: i for i, names in enumerate((
-    ("ene", "enero", "jan", "january"), ("feb", "febrero", "february"),
-    ("mar", "marzo", "march"), ("abr", "abril", "apr", "april"), ("may", "mayo"),
-    ("jun", "junio", "june"), ("jul", "julio", "july"), ("ago", "agosto", "aug", "august"),
-    ("sep", "sept", "septiembre", "setiembre", "september"), ("oct", "octubre", "october"),
-    ("nov", "noviembre", "november"), ("dic", "diciembre", "dec", "december")), start=1)
-    for name in names}
+    ("ene", "enero", "jan", "january", "janv", "janvier", "januar", "янв", "января"),
+    ("feb", "febrero", "february", "févr", "fév", "février", "februar", "фев", "февраля"),
+    ("mar", "marzo", "march", "mars", "märz", "мар", "марта"),
+    ("abr", "abril", "apr", "april", "avr", "avril", "апр", "апреля"),
+    ("may", "mayo", "mai", "мая"),
+    ("jun", "junio", "june", "juin", "juni", "июн", "июня"),
+    ("jul", "julio", "july", "juil", "juillet", "juli", "июл", "июля"),
+    ("ago", "agosto", "aug", "august", "août", "авг", "августа"),
+    ("sep", "sept", "septiembre", "setiembre", "september", "septembre", "сен", "сентября"),
+    ("oct", "octubre", "october", "octobre", "okt", "oktober", "окт", "октября"),
+    ("nov", "noviembre", "november", "novembre", "ноя", "ноября"),
+    ("dic", "diciembre", "dec", "december", "déc", "décembre", "dez", "dezember", "дек", "декабря")),
+    start=1) for name in names}
 PUBLISHED_LABELS = ("publicado", "published", "publié", "veröffentlicht", "опубликовано")
-MODIFIED_LABELS = ("actualizado", "updated", "mis à jour", "aktualisiert", "обновлено")
+MODIFIED_LABELS = ("actualizado", "updated", "edited", "mis à jour", "aktualisiert", "обновлено")
 
 
 def parse_local_date(text: str | None) -> str | None:
@@ -127,6 +138,9 @@ class Template:
     tags: str  # tag links
     authors: str
     drop: tuple[str, ...]  # widget classes removed from the body
+    # XPath that must also match for this template (templates that share the body class differ
+    # in their header); None: the body class alone decides.
+    requires: str | None = None
 
 
 TEMPLATES = (
@@ -142,6 +156,22 @@ TEMPLATES = (
         authors="ArticleView-authors",
         drop=("ReadMore-root", "Cover-root", "ShareBlock-isReact", "ArticleView-sharesInline",
               "Tags-root", "Card-root", "Section-root"),
+    ),
+    Template(  # 2014-2018: the same classes, "Published time:" / "Edited time:" in the header,
+        # embeds (Facebook posts, tweets, videos) wrapped in .rtcode inside the body
+        name="en-2015",
+        root="article",
+        body="article__text",
+        title=(".//h1[contains(@class,'article__heading')]", ".//h1"),
+        summary="article__summary",
+        date="article__date",
+        breadcrumbs="breadcrumbs",
+        tags="tags-trends__link",
+        authors="article__author",
+        drop=("read-more", "read-more-big", "Read-more-text-only", "breadcrumbs", "article__share",
+              "article__social-wrapper", "short-url", "follows-channel", "media__footer",
+              "media__title", "media__copyright", "tags-trends", "rtcode"),
+        requires="//*[contains(@class,'article__date')]//time[starts-with(normalize-space(.), 'Published time')]",
     ),
     Template(
         name="en-2019",
@@ -161,7 +191,7 @@ TEMPLATES = (
 # Removed from every body whatever the template: markup that is never article text.
 DROP_TAGS = ("script", "style", "noscript", "svg", "iframe", "form", "button", "figcaption", "aside")
 DROP_XPATH = ("//*[@data-widgets]", "//blockquote[contains(@class,'twitter-tweet')]",
-              "//blockquote[contains(@class,'instagram-media')]")
+              "//blockquote[contains(@class,'instagram-media')]", "//*[contains(@class,'fb-post')]")
 BLOCK_TAGS = {"p", "div", "section", "article", "blockquote", "li", "ul", "ol", "h1", "h2", "h3",
               "h4", "h5", "h6", "figure", "table", "tr", "td", "th", "dl", "dd", "dt", "pre",
               "header", "footer", "main", "nav", "br", "hr"}
@@ -195,7 +225,7 @@ def _is_teaser(p: HtmlElement) -> bool:
     return " ".join(emphasised.split()) == text
 
 
-def prune_body(body: HtmlElement, template: Template) -> None:
+def prune_body(body: HtmlElement, template: Template, url: str | None = None) -> None:
     """Remove the widgets, captions and embeds inside the body before its text is read."""
     for element in body.xpath(".//comment() | .//processing-instruction()"):
         _drop(element)
@@ -211,6 +241,7 @@ def prune_body(body: HtmlElement, template: Template) -> None:
     for p in body.xpath(".//p"):
         if _is_teaser(p):
             _drop(p)
+    widgets.drop_widget_elements(body, url)
 
 
 def block_paragraphs(body: HtmlElement) -> list[str]:
@@ -252,7 +283,10 @@ def _date_from_header(header) -> tuple[str | None, str | None]:
     for time in header.xpath(".//time"):
         value = parse_iso(time.get("datetime")) or parse_local_date(text_of(time)) \
             or parse_en_date(text_of(time))
-        label = text_of(time.getprevious()).lower() if time.getprevious() is not None else ""
+        # the label opening the time's text ("Edited time: …"), or before it ("Publicado:")
+        label = text_of(time).lower()
+        if not any(label.startswith(m) for m in PUBLISHED_LABELS + MODIFIED_LABELS):
+            label = text_of(time.getprevious()).lower() if time.getprevious() is not None else ""
         if any(label.startswith(m) for m in MODIFIED_LABELS):
             modified = modified or value
         else:
@@ -269,13 +303,16 @@ def _texts(tree, xpath: str) -> list[str]:
 
 def clean_html(tree: HtmlElement, url: str | None = None) -> Extracted | None:
     for template in TEMPLATES:
+        if template.requires and not tree.xpath(template.requires):
+            continue
         body = _first(tree, has_class(template.body, "//"))
         if body is not None:
-            return _extract(tree, body, template)
+            return _extract(tree, body, template, url or page_meta(tree).url)
     return None
 
 
-def _extract(tree: HtmlElement, body: HtmlElement, template: Template) -> Extracted | None:
+def _extract(tree: HtmlElement, body: HtmlElement, template: Template,
+             url: str | None) -> Extracted | None:
     meta = page_meta(tree)
     # Header fields inside the article's container (listings elsewhere on the page reuse classes).
     root = next((a for a in body.iterancestors() if template.root in (a.get("class") or "").split()),
@@ -292,7 +329,7 @@ def _extract(tree: HtmlElement, body: HtmlElement, template: Template) -> Extrac
     authors = _texts(root, has_class(template.authors) + "//a") or meta.authors
     tags = _texts(root, has_class(template.tags)) or meta.tags
 
-    prune_body(body, template)
+    prune_body(body, template, url)
     paragraphs = [p for p in block_paragraphs(body) if not is_rt_junk(p)]
     paragraphs = drop_repeats(paragraphs, title)
     if not paragraphs:
@@ -308,6 +345,7 @@ def _extract(tree: HtmlElement, body: HtmlElement, template: Template) -> Extrac
         tags=unique(tags),
         url=meta.url,
         language=meta.language,
+        template=template.name,
     )
 
 
@@ -363,13 +401,15 @@ def _english_dump(lines: list[str]) -> Extracted | None:
         start = repeat + 1
     else:
         start = i + 1
-    end = next((j for j in range(start, len(lines)) if _is_en_tail(lines[j])), len(lines))
+    end = next((j for j in range(start, len(lines)) if _is_en_tail(lines[j])), None)
+    if end is None:  # a tail this template's rules do not know: the line model says where it starts
+        end = body_end(lines, start, title)
     body = [line for line in lines[start:end] if line and not CAPTION_CREDIT.search(line)]
     paragraphs = _filter(body, title)
     if not paragraphs:
         return None
     return Extracted(paragraphs=paragraphs, title=title, description=description,
-                     published=parse_en_date(lines[date_at]), section=section)
+                     published=parse_en_date(lines[date_at]), section=section, template="en-2019")
 
 
 def _filter(lines: list[str], title: str | None) -> list[str]:
@@ -399,9 +439,10 @@ COVER_CREDITS = (
     re.compile(rf"^{_CAPTION}{AGENCIES} (?=\S)"),
 )
 # A paragraph boundary lost in the dump: a sentence end glued to a capitalised word
-# ("denunció."La postura", "Iravani.Estados"); "EE.UU." is not one (capital after capital).
+# ("denunció."La postura", "Iravani.Estados", "government?”MP's"); "EE.UU." is not one (capital
+# after capital).
 GLUED_BOUNDARY = re.compile(
-    r"[.!?…](?P<quote>[\"”»’]?)(?=[\"“«¿¡‘]?[A-ZÁÉÍÓÚÑÜ](?:[a-záéíóúñü]|\s))")
+    r"[.!?…](?P<quote>[\"”»’]?)(?=[\"“«¿¡‘]?[A-ZÁÉÍÓÚÑÜ](?:[a-záéíóúñü]|\s|[A-Z]?['’][a-z]))")
 # The last sentence of a run that has no end punctuation: a teaser headline glued on.
 TRAILING_FRAGMENT = re.compile(r"(?<=[.!?…\"”»])\s+(?P<fragment>[^.!?…]+)$")
 
@@ -472,6 +513,8 @@ def _local_dump(lines: list[str]) -> Extracted | None:
             body.append(line[:share.start()])
             break
         body.append(line)
+    else:  # no tail this template's rules know: the line model says where the body ends
+        body = lines[i:body_end(lines, i, title)]
     body = [line for line in body if line]
     if not body:
         return None
@@ -491,12 +534,78 @@ def _local_dump(lines: list[str]) -> Extracted | None:
         return None
     return Extracted(paragraphs=paragraphs, title=title, description=description,
                      published=published, modified=modified, section=section,
-                     authors=[byline] if byline else [])
+                     authors=[byline] if byline else [], template="2026")
+
+
+# ---------------------------------------------------------------------------------------------
+# Text path: the English 2014–2018 template
+
+# "Published time: 18 Nov, 2015 15:41Edited time: 18 Nov, 2015 16:59Get short URL"
+_EN_DATE_GLUED = r"\d{1,2} [A-Z][a-z]{2}, \d{4} \d{1,2}:\d{2}"  # EN_DATE without \b: the dump glues
+HEADER_2015 = re.compile(rf"^Published time:\s*(?P<published>{_EN_DATE_GLUED})\s*"
+                         rf"(?:Edited time:\s*(?P<modified>{_EN_DATE_GLUED}))?\s*(?:Get short URL)?$")
+TAIL_2015 = re.compile(r"^(?:Where to watch|Schedule|Trends|Top stories|Applications)\b")
+# Where an embedded post ends in a dump: a tweet's "— Name (@handle) November 18, 2015", a
+# Facebook post's "Posted by Name on Wednesday, 18 November 2015".
+EMBED_END = re.compile(r"—\s*[^—]{1,80}?\(@\w{1,15}\)\s*[A-Z][a-z]+ \d{1,2}, \d{4}"
+                       r"|Posted by .{1,80}? on (?:[A-Z][a-z]+, )?\d{1,2} [A-Z][a-z]+ \d{4}")
+HASHTAG_GLUE = re.compile(r"(?<=[.!?…”\"])(?=#\w)")  # "…social care.#bbcdp Good question"
+EMBED_HEAD_MAX_WORDS = 8  # a line the embed's text continues on ("#PMQs") is this short
+
+
+def _segments(text: str) -> list[str]:
+    return [p for part in HASHTAG_GLUE.split(text) for p in split_glued(part)]
+
+
+def without_embeds(lines: list[str]) -> list[str]:
+    """Paragraphs of a dump's body lines with the embedded posts cut out. The dump glues a post's
+    text to the paragraphs around it; its attribution marks its end, and its text is the glued
+    segment before (with the line before that when the post's text ran over a line break)."""
+    out: list[str] = []
+    for line in lines:
+        start, line_start = 0, len(out)
+        for match in EMBED_END.finditer(line):
+            out.extend(_segments(line[start:match.start()]))
+            if len(out) > line_start:
+                popped = out.pop()
+                if len(out) == line_start and count_words(popped) <= EMBED_HEAD_MAX_WORDS and out:
+                    out.pop()  # the post's text began on the line before
+            start = match.end()
+            line_start = len(out)
+        out.extend(_segments(line[start:]))
+    return [p for p in out if p]
+
+
+def _dump_2015(lines: list[str]) -> Extracted | None:
+    header_at = next((i for i, line in enumerate(lines) if HEADER_2015.match(line)), None)
+    if header_at is None:
+        return None
+    header = HEADER_2015.match(lines[header_at])
+    before = [line for line in lines[:header_at] if line]
+    if not before:
+        return None
+    title = before[-1]
+    crumb = BREADCRUMB.match(before[-2]) if len(before) > 1 else None
+    section = (crumb.group("section").strip() or None) if crumb else None
+    rest = [line for line in lines[header_at + 1:] if line]
+    while rest and CAPTION_CREDIT.search(rest[0]):  # the cover's caption and credit
+        rest.pop(0)
+    description = rest.pop(0) if len(rest) > 1 else None
+    end = next((j for j, line in enumerate(rest) if _is_en_tail(line) or TAIL_2015.match(line)), None)
+    if end is None:
+        end = body_end(rest, 0, title)
+    paragraphs = _filter(without_embeds(rest[:end]), title)
+    if not paragraphs:
+        return None
+    return Extracted(paragraphs=paragraphs, title=title, description=description,
+                     published=parse_en_date(header.group("published")),
+                     modified=parse_en_date(header.group("modified")), section=section,
+                     template="en-2015")
 
 
 def clean_text(text: str) -> Extracted | None:
     lines = [" ".join(line.split()) for line in text.splitlines()]
-    return _english_dump(lines) or _local_dump(lines)
+    return _english_dump(lines) or _dump_2015(lines) or _local_dump(lines)
 
 
 CLEANER = register(SiteCleaner(name="rt", site=SITE, domains=DOMAINS, clean_html=clean_html,

@@ -34,6 +34,8 @@ from ..article import Extracted, count_words
 from ..metadata.dates import parse_iso, parse_text
 from ..metadata.htmlmeta import first_meta, page_meta, text_of, unique
 from ..registry import SiteCleaner, register
+from ..generic import widgets
+from .dumpbody import body_end
 from ..generic.textrules import drop_read_more_widgets, drop_repeats, is_junk_line
 
 SITE = "sputniknews.com"
@@ -298,8 +300,10 @@ def clean_html(tree: HtmlElement, url: str | None = None) -> Extracted | None:
         tags=unique(_texts(root, template.tags) or meta.tags),
         url=meta.url,
         language=meta.language,
+        template=template.name,
     )
     prune(body, template)
+    widgets.drop_widget_elements(body, url or meta.url)
     paragraphs = _paragraphs(body, template)
     extracted.paragraphs = filter_body(paragraphs, title, extracted.description)
     return extracted if extracted.paragraphs else None
@@ -354,8 +358,11 @@ def _tag_list(line: str) -> list[str] | None:
     return parts
 
 
-def _body_lines(lines: list[str]) -> list[str]:
-    """Lines up to the first BODY_END marker, without junk lines and credits."""
+def _body_lines(lines: list[str], title: str | None = None) -> list[str]:
+    """Lines up to the first BODY_END marker (where there is none, to where the line model says
+    the page tail starts), without junk lines and credits."""
+    if not any(BODY_END.match(line) for line in lines):
+        lines = lines[:body_end(lines, 0, title)]
     out = []
     for line in lines:
         if BODY_END.match(line):
@@ -375,7 +382,7 @@ def _classic_dump(lines: list[str]) -> Extracted | None:
         return None
     title = head[-1]
     section = head[-2] if len(head) >= 2 and _is_headline(head[-2]) and count_words(head[-2]) <= 8 else None
-    body = _body_lines(lines[anchor + 1:])
+    body = _body_lines(lines[anchor + 1:], title)
     tags: list[str] = []
     if body and _tag_list(body[-1]):
         tags = _tag_list(body.pop()) or []
@@ -385,7 +392,8 @@ def _classic_dump(lines: list[str]) -> Extracted | None:
     if len(body) >= 2 and not DATELINE.match(body[0]) and DATELINE.match(body[1]):
         description = body.pop(0)  # the lead stands before the dateline paragraph
     body = filter_body(body, title, description)
-    return Extracted(paragraphs=body, title=title, description=description, section=section, tags=tags)
+    return Extracted(paragraphs=body, title=title, description=description, section=section, tags=tags,
+                     template="classic")
 
 
 def _split_lead(tail: str) -> tuple[str | None, str]:
@@ -430,7 +438,7 @@ def _dump_2020(lines: list[str]) -> Extracted | None:
     if start is None:
         return None
     description, first = _split_lead(_after_url(lines[start]))
-    body = _body_lines([first] + lines[start + 1:])
+    body = _body_lines([first] + lines[start + 1:], title)
     tags_line = next((m for x in lines[start:] if (m := TAGS_2020.match(x))), None)
     tags = [t.strip() for t in tags_line.group("tags").split(",") if t.strip()] if tags_line else []
     authors = [a for a in AUTHOR_SPLIT.split(header.group("authors") or "") if a]
@@ -443,6 +451,7 @@ def _dump_2020(lines: list[str]) -> Extracted | None:
         modified=parse_text(header.group("updated"), formats=GMT_FORMATS, zone=UTC),
         section=section,
         tags=unique(tags),
+        template="2020",
     )
 
 
