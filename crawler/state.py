@@ -2,9 +2,10 @@
 
 The state lives outside the process (and outside JOBDIR), so every later run, from cron, scrapyd
 or a shell, skips what an earlier run wrote. `StateStore` is the interface; `SQLiteStateStore`
-is the backend used today (one file under the output folder, WAL mode, safe for several processes
-at once). A Redis backend (e.g. next to scrapy-redis) implements the same few methods:
-`seen_any`, `commit_part`, `has_part`, `close` -- sets of keys and a set of committed parts.
+is the single-machine backend (one file under the output folder, WAL mode, safe for several
+processes at once); `crawler.redisstate.RedisStateStore` the one of Redis mode (many workers on
+many machines, crawler.cluster): `seen_any`, `commit_part`, `has_part`, `replace_parts`, `close`
+-- sets of keys and a set of committed parts.
 
 Keys are recorded only by `commit_part()`, which the dataset writer calls *after* the Parquet part
 holding the rows has been renamed into place: a run killed at any moment loses no article (what was
@@ -46,6 +47,10 @@ class StateStore:
         raise NotImplementedError
 
     def has_part(self, part: str) -> bool:
+        raise NotImplementedError
+
+    def replace_parts(self, old: Iterable[str], new: dict[str, int], run_id: str) -> None:
+        """Compaction (crawler.compact): the parts `old` were merged into `new` (part -> rows)."""
         raise NotImplementedError
 
     def counts(self) -> dict:
@@ -98,6 +103,17 @@ class SQLiteStateStore(StateStore):
             self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?, ?)", records)
             self._db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?)", (part, rows, run_id, now))
 
+    def replace_parts(self, old, new, run_id) -> None:
+        now = time.time()
+        old = [p for p in old if p not in new]
+        target = next(iter(new), None)
+        with self._tx():
+            for part, rows in new.items():
+                self._db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?)", (part, rows, run_id, now))
+            for part in old:
+                self._db.execute("DELETE FROM parts WHERE part=?", (part,))
+                self._db.execute("UPDATE seen SET part=? WHERE part=?", (target, part))
+
     def has_part(self, part) -> bool:
         return self._db.execute("SELECT 1 FROM parts WHERE part=?", (part,)).fetchone() is not None
 
@@ -114,7 +130,11 @@ class SQLiteStateStore(StateStore):
 
 
 def open_state_store(uri: str) -> StateStore:
-    """`sqlite:///path/state.sqlite` or a plain path. (`redis://...` is the next backend.)"""
+    """`sqlite:///path/state.sqlite`, a plain path, or `redis://HOST:PORT/DB` (crawler.redisstate)."""
+    if uri.startswith(("redis://", "rediss://", "unix://")):
+        from .redisstate import RedisStateStore
+
+        return RedisStateStore.from_url(uri)
     if uri.startswith("sqlite:///"):
         return SQLiteStateStore(uri[len("sqlite:///"):])  # sqlite:////abs/path -> /abs/path
     if "://" in uri:
