@@ -17,7 +17,11 @@ than the ttl (the process frozen, or cut off from Redis, for a whole ttl: NEWSCL
 default 60 s); only then can an article be fetched by two workers.
 
 The claim id of an article is the sha1 of its real-site URL (url_key form), the same key the
-state store marks seen, so releasing on commit needs nothing but the part's URLs.
+state store marks seen, so releasing on commit needs nothing but the part's URLs. A second kind of
+claim covers the same article under two URLs: before a row is written, its canonical URLs and
+content hash are claimed (`claim_row`); a worker whose row's claim is held by another live worker
+drops the row as a duplicate (should that worker die, its fetch claim expires and the article is
+fetched again, so the article is not lost).
 """
 from __future__ import annotations
 
@@ -64,6 +68,17 @@ for i = 3, #ARGV do
   end
 end
 return n
+"""
+
+_CLAIM_ROW = """
+for i = 4, #ARGV do
+  local v = redis.call('GET', ARGV[2] .. ARGV[i])
+  if v and v ~= ARGV[1] then return 0 end
+end
+for i = 4, #ARGV do
+  redis.call('SET', ARGV[2] .. ARGV[i], ARGV[1], 'PX', ARGV[3])
+end
+return 1
 """
 
 _RENEW = """
@@ -120,6 +135,11 @@ def claim_id(request_url: str, site_url: str | None = None, article: bool = True
     return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def row_claim_ids(urls, hashes) -> list[str]:
+    keys = {"row url " + k for k in map(url_key, urls) if k} | {"row hash " + h for h in hashes if h}
+    return sorted(hashlib.sha1(k.encode("utf-8", "surrogatepass")).hexdigest() for k in keys)
+
+
 def claim_id_of_dict(obj: dict) -> str:
     """The claim id of a request serialised by Request.to_dict()."""
     meta = obj.get("meta") or {}
@@ -136,9 +156,11 @@ class ClaimRegistry:
         self.token = token
         self.ttl_ms = max(1000, int(ttl * 1000))
         self._held: dict[str, str] = {}  # claim id -> the in-flight hash it is parked in
+        self.row_bucket = f"{prefix}:row-claims"  # rows' claims are parked nowhere (never reaped)
         self._lock = threading.Lock()
         self._pop = client.register_script(_POP_CLAIM)
         self._release = client.register_script(_RELEASE)
+        self._claim_row = client.register_script(_CLAIM_ROW)
         self._renew = client.register_script(_RENEW)
         self._reap = client.register_script(_REAP)
         self._stop = threading.Event()
@@ -171,10 +193,29 @@ class ClaimRegistry:
                     out.setdefault(where, []).append(cid)
         return out
 
-    def release(self, urls) -> int:
-        """Release the claims on these URLs (the part holding their rows is recorded)."""
+    def claim_row(self, urls, hashes) -> bool:
+        """Claim a row's canonical URLs and content hash before writing it: False when another
+        live worker has claimed one of them (its row, of the same article, is not committed
+        yet). Released with the part (`release`), or at idle when the row was not written."""
+        ids = row_claim_ids(urls, hashes)
+        if not ids:
+            return True
+        if not self._claim_row(args=[self.token, self.claim_prefix, self.ttl_ms, *ids]):
+            return False
+        with self._lock:
+            for cid in ids:
+                self._held[cid] = self.row_bucket
+        return True
+
+    def release(self, urls, hashes=()) -> int:
+        """Release the claims on these URLs and hashes (the part holding their rows is recorded)."""
         released = 0
-        for inflight_key, ids in self.ids_of(urls).items():
+        groups = self.ids_of(urls)
+        with self._lock:
+            rows = [cid for cid in row_claim_ids(urls, hashes) if self._held.get(cid) == self.row_bucket]
+        if rows:
+            groups.setdefault(self.row_bucket, []).extend(rows)
+        for inflight_key, ids in groups.items():
             with self._lock:
                 for cid in ids:
                     self._held.pop(cid, None)

@@ -181,9 +181,43 @@ class ClusterAddon:
         middlewares = dict(settings.getdict("SPIDER_MIDDLEWARES"))
         middlewares["crawler.cluster.SeedOnceMiddleware"] = 5
         settings.set("SPIDER_MIDDLEWARES", middlewares, priority="cmdline")
+        pipelines = dict(settings.getdict("ITEM_PIPELINES"))
+        pipelines["crawler.cluster.RowClaimPipeline"] = 190  # just before DatasetPipeline (200)
+        settings.set("ITEM_PIPELINES", pipelines, priority="cmdline")
         extensions = dict(settings.getdict("EXTENSIONS"))
         extensions["crawler.cluster.ClusterCoordinator"] = 0
         settings.set("EXTENSIONS", extensions, priority="cmdline")
+
+
+class RowClaimPipeline:
+    """Before the dataset writes a row (DatasetPipeline), claim its URLs and content hash, so
+    that two workers that fetched the same article under two URLs do not both write it."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.worker = worker_for(crawler.settings)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item, spider=None):
+        from scrapy.exceptions import DropItem
+
+        from .context import CrawlContext
+        from .dataset import is_permanent
+
+        if not isinstance(item, dict) or "status" not in item or not is_permanent(item):
+            return item
+        urls = [item.get("url"), item.get("canonical_url"), item.get("final_url")]
+        if self.worker.claims.claim_row(urls, [item.get("content_hash")]):
+            return item
+        CrawlContext.of(self.crawler).skip("duplicate")
+        try:
+            raise DropItem(f"being written by another worker: {item.get('canonical_url') or item.get('url')}",
+                           log_level="INFO")
+        except TypeError:  # Scrapy < 2.13
+            raise DropItem(f"being written by another worker: {item.get('url')}") from None
 
 
 class ClaimQueue(PriorityQueue):
@@ -313,6 +347,7 @@ class ClusterCoordinator:
             writer.close()  # commit open parts: their rows become seen, their claims released
         inflight = worker.key(name, "inflight")
         worker.claims.release_all(inflight)  # what is left ended without a row
+        worker.claims.release_all(worker.claims.row_bucket)  # rows claimed, then not written
         if worker.run_over() or worker.spider_is_done(name):
             return  # the run is over: let the spider close
         expired = worker.claims.expired(inflight)
@@ -344,6 +379,7 @@ class ClusterCoordinator:
         writer = self._writer()
         if writer is not None:
             writer.close()
+        self.worker.claims.release_all(self.worker.claims.row_bucket)  # the writer is closed
         if reason == "finished":
             self.worker.claims.release_all(self.worker.key(spider.name, "inflight"))
         # otherwise (shutdown, a crash): the claims expire and other workers fetch those again

@@ -103,7 +103,7 @@ class DatasetWriter:
                  crawl_date: str | None = None, temp_owner=None, on_commit=None):
         self.root = Path(root)
         self.temp_owner = temp_owner  # which temporary files recover() may judge (Redis mode)
-        self.on_commit = on_commit  # called with the URLs of a part's rows once it is recorded
+        self.on_commit = on_commit  # called with a part's URLs and hashes once it is recorded
         self.root.mkdir(parents=True, exist_ok=True)
         self.run_id = run_id
         self.state = state or open_state_store(str(self.root / STATE_DIR / "state.sqlite"))
@@ -207,7 +207,7 @@ class DatasetWriter:
         finally:
             part.lock.release()
         if self.on_commit is not None:
-            self.on_commit(part.urls | part.unmarked)
+            self.on_commit(part.urls | part.unmarked, part.hashes)
         # durable now: the state store answers for these keys, so memory stays flat
         self._pending_urls -= part.urls
         self._pending_hashes -= part.hashes
