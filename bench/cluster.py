@@ -10,7 +10,8 @@ site of bench/synthetic_site.py in a thread of this process):
   * workers: for N in --workers (1 2 3), N real `newsclean crawl news --redis URL` processes
     started together on a fresh Redis and output, crawling the same --pages pages (cleaning in
     each worker's process, NEWSCLEAN_CLEAN_WORKERS=0, so a worker is one process); pages/s from
-    the first worker's start to the last one's exit, each worker's peak RSS (psutil samples),
+    the first worker's start to the last one's exit, the workers' CPU time per page (and the
+    pages/s two free cores would give at that cost), each worker's peak RSS (psutil samples),
     rows per worker, and a DuckDB check that every page is in the dataset exactly once.
   * Redis memory: INFO memory `used_memory` before and after recording --urls URLs through
     RedisStateStore.commit_part (1,000 URLs per part, as the crawl writes them: 16-byte digests in
@@ -26,6 +27,7 @@ import json
 import os
 import platform
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -64,6 +66,7 @@ def run_workers(n: int, pages: int, workdir: Path, concurrency: int, interval: f
         with SyntheticServer(site).start() as server:
             cmd = crawl_command(site, server.url, output, concurrency, settings) + ["--redis", redis.url, "--quiet"]
             t0 = time.monotonic()
+            children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             procs, logs = [], []
             for k in range(n):
                 log = open(workdir / f"worker{k}.log", "wb")
@@ -85,6 +88,8 @@ def run_workers(n: int, pages: int, workdir: Path, concurrency: int, interval: f
                     break
                 time.sleep(interval)
             wall = time.monotonic() - t0
+            children1 = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers, reaped
+            cpu = (children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime)
             for log in logs:
                 log.close()
             served = server.snapshot()
@@ -96,6 +101,8 @@ def run_workers(n: int, pages: int, workdir: Path, concurrency: int, interval: f
     manifests = [json.loads(p.read_text()) for p in sorted((dataset / "_manifests").glob("*.json"))]
     return {
         "workers": n, "pages": pages, "wall_s": round(wall, 2), "pages_per_s": round(pages / wall, 1),
+        "workers_cpu_s": round(cpu, 1), "cpu_ms_per_page": round(cpu / pages * 1000, 1),
+        "ceiling_pages_per_s_on_2_cores": round(2 * pages / cpu, 1),
         "returncodes": [p.returncode for p in procs], "peak_rss_mb_per_worker": [round(x, 1) for x in peak],
         "rows_per_worker": sorted((m["rows"] for m in manifests), reverse=True),
         "exactly_once": check["rows"] == pages and check["distinct_urls"] == pages and check["urls_match"],
@@ -208,6 +215,7 @@ def main(argv=None) -> int:
     parser.add_argument("--compact-rows", type=int, default=250_000)
     parser.add_argument("--interval", type=float, default=0.5)
     parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--skip-memory", action="store_true", help="workers only (no Redis memory, no compaction)")
     parser.add_argument("--json", dest="json_out")
     args = parser.parse_args(argv)
     import scrapy
@@ -235,12 +243,20 @@ def main(argv=None) -> int:
         one = report["workers"][0]["pages_per_s"]
         for result in report["workers"]:
             result["speedup_vs_first"] = round(result["pages_per_s"] / one, 2)
+    if args.skip_memory:
+        return _finish(report, args)
+    with tempfile.TemporaryDirectory(prefix="newsclean-cluster-") as tmp:
+        tmp = Path(tmp)
         print(f"Redis memory, {args.urls:,} URLs ...", file=sys.stderr, flush=True)
         report["redis_memory"] = redis_memory(args.urls, tmp)
         print(f"  {report['redis_memory']}", file=sys.stderr, flush=True)
         print(f"compaction, {args.compact_rows:,} rows ...", file=sys.stderr, flush=True)
         report["compaction"] = compaction(args.compact_rows, tmp)
         print(f"  {report['compaction']}", file=sys.stderr, flush=True)
+    return _finish(report, args)
+
+
+def _finish(report: dict, args) -> int:
     report["load_average_at_end"] = os.getloadavg()
     text = json.dumps(report, indent=2, default=str)
     if args.json_out:
@@ -248,7 +264,8 @@ def main(argv=None) -> int:
         Path(args.json_out).write_text(text + "\n", encoding="utf-8")
     print(text)
     ok = all(r["exactly_once"] and set(r["returncodes"]) == {0} for r in report["workers"])
-    return 0 if ok and report["compaction"]["rows_after"] == args.compact_rows else 1
+    compaction = report.get("compaction")
+    return 0 if ok and (compaction is None or compaction["rows_after"] == args.compact_rows) else 1
 
 
 if __name__ == "__main__":

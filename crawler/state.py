@@ -13,6 +13,7 @@ not committed is fetched again next time) and writes none twice.
 """
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
@@ -110,9 +111,10 @@ class SQLiteStateStore(StateStore):
         with self._tx():
             for part, rows in new.items():
                 self._db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?)", (part, rows, run_id, now))
-            for part in old:
-                self._db.execute("DELETE FROM parts WHERE part=?", (part,))
-                self._db.execute("UPDATE seen SET part=? WHERE part=?", (target, part))
+            self._db.executemany("DELETE FROM parts WHERE part=?", [(part,) for part in old])
+            # one pass over `seen` (no index on part): the keys now live in the compacted file(s)
+            self._db.execute("UPDATE seen SET part=? WHERE part IN (SELECT value FROM json_each(?))",
+                             (target, json.dumps(old)))
 
     def has_part(self, part) -> bool:
         return self._db.execute("SELECT 1 FROM parts WHERE part=?", (part,)).fetchone() is not None

@@ -144,3 +144,80 @@ def test_redis_unreachable_at_start_is_one_clear_line(tmp_path):
     assert lines[0].startswith("newsclean crawl: cannot reach Redis at redis://127.0.0.1:")
     assert "Traceback" not in result.stderr + result.stdout
     assert not (tmp_path / "out").exists()
+
+
+def parts_of(dataset: Path, pid: int) -> list[Path]:
+    return [p for p in dataset.glob("crawl_date=*/site=*/*.parquet") if f"-{pid}-" in p.name]
+
+
+def test_three_workers_share_a_2000_page_site_every_article_once(redis_server, synthetic, tmp_path):
+    site, server = synthetic(2000)
+    out = tmp_path / "out"
+    procs = [start_worker(worker_cmd(site, server, out, redis_server.url), tmp_path / f"w{n}.log")
+             for n in range(3)]
+    wait_all(procs)
+    dataset = out / "articles"
+    assert_exactly_once(dataset, site)
+    per_worker = {p.pid: len(parts_of(dataset, p.pid)) for p in procs}
+    assert sum(1 for n in per_worker.values() if n) >= 2, f"the work was not shared: parts by worker {per_worker}"
+    runs = manifests(dataset)
+    assert len(runs) == 3 and sum(m["rows"] for m in runs) == site.pages  # one manifest per worker
+    assert len({m["run_id"].split("-", 2)[0] for m in runs}) == 1, "one cluster run"
+    counts = server.snapshot()["counts"]
+    assert counts["sitemap_index"] == 1 and counts["sitemap"] == site.sitemaps, counts  # read once per run
+    assert not list(dataset.rglob(".*.tmp"))
+    assert not redis_server.client().keys("newsclean:claim:*")
+
+
+def test_a_sigkilled_worker_loses_nothing_the_others_finish_its_share(redis_server, synthetic, tmp_path):
+    site, server = synthetic(1200)
+    out = tmp_path / "out"
+    dataset = out / "articles"
+    procs = [start_worker(worker_cmd(site, server, out, redis_server.url), tmp_path / f"w{n}.log")
+             for n in range(3)]
+    victim, survivors = procs[0], procs[1:]
+    try:
+        # kill it once it has committed a part and holds more (rows in an open part, claims in flight)
+        wait_for(lambda: parts_of(dataset, victim.pid) and victim.poll() is None, procs, "the victim's first part")
+        served = server.snapshot()["articles_served"]
+        assert served < site.pages * 0.9, f"the crawl is nearly over ({served} pages served) before the kill"
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=30)
+        assert victim.returncode == -signal.SIGKILL
+        wait_all(survivors)
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+    assert_exactly_once(dataset, site)
+    logs = "".join(tail(p) for p in survivors)
+    assert "requests of dead workers back in the queue" in logs, "the victim's claims were reaped"
+    assert not list(dataset.rglob(".*.tmp")), "the victim's temporary files are removed"
+    assert not redis_server.client().keys("newsclean:claim:*")
+
+
+def test_redis_restarted_mid_crawl_the_crawl_goes_on(redis_server, synthetic, tmp_path):
+    site, server = synthetic(1200)
+    out = tmp_path / "out"
+    dataset = out / "articles"
+    # claims outlive the restart by far (renewed every 10 s): a loaded machine may take seconds
+    procs = [start_worker(worker_cmd(site, server, out, redis_server.url, NEWSCLEAN_CLAIM_TTL=30),
+                          tmp_path / f"w{n}.log") for n in range(2)]
+    try:
+        wait_for(lambda: len(list(dataset.glob("crawl_date=*/site=*/*.parquet"))) >= 3, procs, "three parts")
+        assert all(p.poll() is None for p in procs), "a worker finished before the restart"
+        client = redis_server.client()
+        assert client.hlen("newsclean:state:parts") >= 3
+        client.close()
+        redis_server.kill(signal.SIGKILL)  # no shutdown: only what the append-only file holds survives
+        redis_server.start()
+        wait_all(procs)
+        assert "claims of this worker had expired" not in "".join(tail(p) for p in procs)
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+    assert_exactly_once(dataset, site)
+    client = redis_server.client()
+    files = {p.relative_to(dataset).as_posix() for p in dataset.glob("crawl_date=*/site=*/*.parquet")}
+    assert {k.decode() for k in client.hkeys("newsclean:state:parts")} == files
