@@ -140,12 +140,13 @@ def _summary(statuses: Counter, files: int, output: str) -> None:
 def _add_crawler_commands() -> None:
     """`crawl` and `demo` live with the Scrapy project; they are optional for cleaning alone."""
     try:
-        from crawler.cli import crawl, demo
+        from crawler.cli import compact, crawl, demo
     except ImportError as exc:  # the crawler package is not installed next to the cleaners
         logging.getLogger(__name__).debug("crawler commands unavailable: %s", exc)
         return
     main.add_command(crawl)
     main.add_command(demo)
+    main.add_command(compact)
 
 
 _add_crawler_commands()

@@ -78,15 +78,28 @@ def duckdb_report(dataset: Path, echo=click.echo) -> None:
 @click.option("-s", "--set", "settings", multiple=True, metavar="KEY=VALUE", help="Scrapy setting (repeatable).")
 @click.option("-a", "--arg", "args", multiple=True, metavar="NAME=VALUE",
               help="Spider argument (repeatable); SPIDER:NAME=VALUE for one spider only.")
+@click.option("--redis", "redis_url", default=None, envvar="NEWSCLEAN_REDIS_URL", metavar="URL",
+              help="Redis mode: redis://HOST:PORT/DB shared by every worker of the crawl (queue, "
+                   "duplicate filter, claims, state). Default: $NEWSCLEAN_REDIS_URL, else none (SQLite).")
 @click.option("--quiet", is_flag=True, help="No summary.")
-def crawl(spiders, output, settings, args, quiet):
+def crawl(spiders, output, settings, args, redis_url, quiet):
     """Crawl SPIDERS (rt, sputnik, republicworld, news) in one process into the Parquet dataset
     OUTPUT/articles (incremental: what the dataset has is skipped). For cron and schedulers;
-    pause/resume with -s JOBDIR=DIR."""
+    pause/resume with -s JOBDIR=DIR. With --redis, any number of such workers, on any machines,
+    share the crawl and write one dataset (docs/cluster.md)."""
     from .runner import load_manifest, run_spiders
 
     overrides = {"NEWSCLEAN_DATASET_ENABLED": True, "NEWSCLEAN_OUTPUT": output}
     overrides.update(_pairs(settings, "-s"))
+    redis_url = overrides.get("NEWSCLEAN_REDIS_URL") or redis_url
+    if redis_url:
+        from .redisstate import check_reachable
+
+        problem = check_reachable(redis_url)
+        if problem:
+            click.echo(f"newsclean crawl: {problem}", err=True)
+            sys.exit(2)
+        overrides["NEWSCLEAN_REDIS_URL"] = redis_url
     common, per_spider = {}, {}
     for key, value in _pairs(args, "-a").items():
         spider, sep, name = key.partition(":")
@@ -141,6 +154,52 @@ def demo(output, mirror, delay, settings):
         sys.exit(1)
 
 
+@click.command("compact")
+@click.argument("dataset", type=click.Path(exists=True, file_okay=False))
+@click.option("--partition", "partitions", multiple=True, metavar="crawl_date=D/site=S",
+              help="Compact only these partitions (repeatable; a crawl_date=D prefix takes all its "
+                   "sites). Default: every partition with more than one part.")
+@click.option("--target-rows", default=1_000_000, show_default=True,
+              help="Rows per compacted file at most.")
+@click.option("--redis", "redis_url", default=None, envvar="NEWSCLEAN_REDIS_URL", metavar="URL",
+              help="The state store of a Redis-mode dataset (default: $NEWSCLEAN_REDIS_URL, else "
+                   "DATASET/_state/state.sqlite).")
+@click.option("--redis-prefix", default=None, envvar="NEWSCLEAN_REDIS_PREFIX", metavar="PREFIX",
+              help="Key prefix of that state (default: newsclean).")
+@click.option("--wait/--no-wait", default=False, show_default=True,
+              help="Wait for writers of a partition to finish their part, instead of skipping it.")
+def compact(dataset, partitions, target_rows, redis_url, redis_prefix, wait):
+    """Merge each partition's small Parquet parts into fewer, larger files sorted by
+    `published`, atomically (a reader sees either the old parts or the new files, never both);
+    the state store is updated to the new files. Safe while a crawl writes other partitions."""
+    from .compact import compact_dataset, open_state
+
+    state = None
+    if redis_url:
+        from .redisstate import check_reachable
+
+        problem = check_reachable(redis_url)
+        if problem:
+            click.echo(f"newsclean compact: {problem}", err=True)
+            sys.exit(2)
+    state = open_state(Path(dataset), redis_url, redis_prefix)
+    try:
+        results = compact_dataset(Path(dataset), state, partitions=list(partitions),
+                                  target_rows=target_rows, wait=wait)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    finally:
+        state.close()
+    for r in results:
+        if r["status"] == "compacted":
+            click.echo(f"{r['partition']}: {r['parts_before']} parts -> {r['parts_after']} "
+                       f"({r['rows']} rows, {r['seconds']:.2f} s)")
+        else:
+            click.echo(f"{r['partition']}: {r['status']}")
+    if not results:
+        click.echo("nothing to compact")
+
+
 @click.group()
 def main():
     """newsclean crawler commands."""
@@ -148,6 +207,7 @@ def main():
 
 main.add_command(crawl)
 main.add_command(demo)
+main.add_command(compact)
 
 if __name__ == "__main__":
     main()

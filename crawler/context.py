@@ -32,6 +32,15 @@ def process_run_id() -> str:
     return _PROCESS_RUN_ID
 
 
+def _cluster_options(settings) -> dict:
+    """Redis mode (crawler.cluster): the Redis state store; {} for the SQLite one."""
+    if not settings.get("NEWSCLEAN_REDIS_URL"):
+        return {}
+    from .cluster import dataset_options
+
+    return dataset_options(settings)
+
+
 def dataset_dir(settings) -> Path:
     explicit = settings.get("NEWSCLEAN_DATASET_DIR")
     if explicit:
@@ -63,7 +72,7 @@ class CrawlContext:
                 writer = _SHARED_WRITERS.get(key)
                 if writer is None:
                     writer = DatasetWriter(
-                        root, self.run_id,
+                        root, self.run_id, **_cluster_options(settings),
                         part_rows=settings.getint("NEWSCLEAN_PART_ROWS", 5000),
                         part_seconds=settings.getfloat("NEWSCLEAN_PART_SECONDS", 300.0),
                         row_group_size=settings.getint("NEWSCLEAN_ROW_GROUP_SIZE", 500),

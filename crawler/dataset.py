@@ -38,6 +38,7 @@ from cleaners.io.parquet import ParquetWriter
 from cleaners.io.schema import DATASET_SCHEMA, unwritable_row
 from cleaners.safe import safe_str
 
+from .partlock import partition_lock
 from .state import StateStore, open_state_store
 
 log = logging.getLogger(__name__)
@@ -114,14 +115,15 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def remove_stale_temp_files(root: Path) -> list[Path]:
-    """Remove hidden temporary part files whose writing process is gone (killed runs)."""
+def remove_stale_temp_files(root: Path, owned=None) -> list[Path]:
+    """Remove hidden temporary part files whose writing process is gone (killed runs). `owned`
+    (Redis mode: crawler.cluster.owns_temp_file) limits it to this machine's files."""
     removed = []
     if not root.exists():
         return removed
     for path in root.rglob(".*.tmp"):
         match = _TMP_NAME.match(path.name)
-        if match and not _pid_alive(int(match["pid"])):
+        if match and (owned is None or owned(path)) and not _pid_alive(int(match["pid"])):
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
@@ -158,12 +160,15 @@ def writable_row(row: dict, schema=DATASET_SCHEMA) -> tuple[dict, str | None]:
 
 
 class _Part:
-    def __init__(self, path: Path, row_group_size: int):
+    def __init__(self, path: Path, row_group_size: int, root: Path):
         self.path = path
+        # shared lock of the partition while the part is open: compaction waits for it
+        self.lock = partition_lock(root, path.parent, shared=True)
         self.writer = ParquetWriter(path, schema=DATASET_SCHEMA, row_group_size=row_group_size)
         self.rows = 0
         self.urls: set[str] = set()
         self.hashes: set[str] = set()
+        self.unmarked: set[str] = set()  # URLs of rows that settle nothing (transient errors)
         self.opened = time.monotonic()
 
 
@@ -172,8 +177,10 @@ class DatasetWriter:
 
     def __init__(self, root: str | os.PathLike, run_id: str, *, state: StateStore | None = None,
                  part_rows: int = 5000, part_seconds: float = 300.0, row_group_size: int = 500,
-                 crawl_date: str | None = None):
+                 crawl_date: str | None = None, temp_owner=None, on_commit=None):
         self.root = Path(root)
+        self.temp_owner = temp_owner  # which temporary files recover() may judge (Redis mode)
+        self.on_commit = on_commit  # called with a part's URLs and hashes once it is recorded
         self.root.mkdir(parents=True, exist_ok=True)
         self.run_id = run_id
         self.state = state or open_state_store(str(self.root / STATE_DIR / "state.sqlite"))
@@ -194,18 +201,19 @@ class DatasetWriter:
     def recover(self) -> dict:
         """Clean up after killed runs: drop their temporary files and record parts that were
         renamed into place but not yet recorded in the state store."""
-        removed = remove_stale_temp_files(self.root)
+        removed = remove_stale_temp_files(self.root, self.temp_owner)
         recorded = 0
         for path in sorted(self.root.glob("crawl_date=*/site=*/*.parquet")):
             rel = path.relative_to(self.root).as_posix()
             if self.state.has_part(rel):
                 continue
-            table = pq.read_table(path, columns=["url", "canonical_url", "final_url", "content_hash",
-                                                 "status", "http_status", "crawl_run_id"])
+            try:
+                table = pq.read_table(path, columns=["url", "canonical_url", "final_url", "content_hash",
+                                                     "status", "http_status", "crawl_run_id"])
+            except FileNotFoundError:  # compacted away meanwhile (crawler.compact): recorded there
+                continue
             rows = table.to_pylist()
-            keep = [r for r in rows if is_permanent(r)]
-            urls = {u for r in keep for u in (r["url"], r["canonical_url"], r["final_url"]) if u}
-            hashes = {r["content_hash"] for r in keep if r["content_hash"]}
+            urls, hashes = keys_of(rows)
             run = rows[0]["crawl_run_id"] if rows else ""
             self.state.commit_part(rel, len(rows), urls, hashes, run or "")
             recorded += 1
@@ -250,6 +258,8 @@ class DatasetWriter:
                 raise DatasetWriteError(self.failures[-1]) from exc
             part.rows += 1
             self.rows_written += 1
+            if not mark and self.on_commit is not None:  # Redis mode: its claim ends at commit too
+                part.unmarked.update(k for k in map(url_key, (row.get("url"), *keys_urls)) if k)
             if mark:
                 for u in {row.get("url"), row.get("canonical_url"), row.get("final_url"),
                           *map(safe_text, keys_urls)}:
@@ -276,6 +286,7 @@ class DatasetWriter:
                 pass
             self._pending_urls -= part.urls
             self._pending_hashes -= part.hashes
+            part.lock.release()
         message = f"{name}: {type(exc).__name__}: {exc}"[:500]
         self.failures.append(message)
         log.error("dataset: could not write %s (%d rows not written; the next run fetches them "
@@ -301,7 +312,7 @@ class DatasetWriter:
                 path = folder / f"part-{self.run_id}-{n:05d}.parquet"
                 if not path.exists():
                     break
-        return _Part(path, self.row_group_size)
+        return _Part(path, self.row_group_size, self.root)
 
     def _commit(self, site: str) -> None:
         part = self._parts[site]
@@ -314,7 +325,12 @@ class DatasetWriter:
         rel = path.relative_to(self.root).as_posix()
         # Only now that the rows are durable do their keys become "seen". (A failure here leaves a
         # part in place but unrecorded: the next run's recover() records it.)
-        self.state.commit_part(rel, part.rows, part.urls, part.hashes, self.run_id)
+        try:
+            self.state.commit_part(rel, part.rows, part.urls, part.hashes, self.run_id)
+        finally:
+            part.lock.release()
+        if self.on_commit is not None:
+            self.on_commit(part.urls | part.unmarked, part.hashes)
         # durable now: the state store answers for these keys, so memory stays flat
         self._pending_urls -= part.urls
         self._pending_hashes -= part.hashes
@@ -336,7 +352,16 @@ class DatasetWriter:
         with self.lock:
             for part in self._parts.values():
                 part.writer.abort()
+                part.lock.release()
             self._parts.clear()
+
+
+def keys_of(rows: list[dict]) -> tuple[set[str], set[str]]:
+    """The URLs and content hashes that rows read back from a part settle (see is_permanent)."""
+    keep = [r for r in rows if is_permanent(r)]
+    urls = {u for r in keep for u in (r["url"], r["canonical_url"], r["final_url"]) if u}
+    hashes = {r["content_hash"] for r in keep if r["content_hash"]}
+    return urls, hashes
 
 
 TRANSIENT_HTTP = {408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524}

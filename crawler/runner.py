@@ -54,6 +54,10 @@ def run_spiders(spiders: list[str], *, settings: dict | None = None,
     from .dataset import check_run_id
 
     project = project_settings(settings)
+    if project.get("NEWSCLEAN_REDIS_URL"):  # Redis mode: join the cluster run (crawler.cluster)
+        from .cluster import prepare
+
+        prepare(project, spiders)
     run_id = check_run_id(project.get("NEWSCLEAN_RUN_ID") or process_run_id())
     project.set("NEWSCLEAN_RUN_ID", run_id, priority="cmdline")
     loader = SpiderLoader.from_settings(project)

@@ -77,6 +77,15 @@ NEWSCLEAN_ROW_GROUP_SIZE = 500
 NEWSCLEAN_FALLBACK_WARN_SHARE = 0.20
 NEWSCLEAN_FALLBACK_WARN_MIN_PAGES = 20  # … over at least this many of its pages
 
+# Redis mode (crawler.cluster): many workers share one crawl and one dataset. Off unless a URL is
+# given (newsclean crawl --redis URL, or NEWSCLEAN_REDIS_URL): then the state store, the request
+# queue and the duplicate filter live in Redis. One prefix (or Redis DB) per dataset.
+NEWSCLEAN_REDIS_URL = os.environ.get("NEWSCLEAN_REDIS_URL") or None
+NEWSCLEAN_REDIS_PREFIX = os.environ.get("NEWSCLEAN_REDIS_PREFIX", "newsclean")
+NEWSCLEAN_CLAIM_TTL = 60  # seconds a dead worker's claims live before others fetch its requests
+NEWSCLEAN_REDIS_RETRY_SECONDS = 60  # how long a lost Redis connection is retried (a restart)
+ADDONS = {"crawler.cluster.ClusterAddon": 0}
+
 # Cleaning runs in worker processes (crawler.cleanpool) so that Scrapy's one thread keeps
 # fetching: "auto" = one worker per core on machines with more than one core (at most 4); 0 = clean
 # in the crawl process.

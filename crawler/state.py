@@ -2,9 +2,10 @@
 
 The state lives outside the process (and outside JOBDIR), so every later run, from cron, scrapyd
 or a shell, skips what an earlier run wrote. `StateStore` is the interface; `SQLiteStateStore`
-is the backend used today (one file under the output folder, WAL mode, safe for several processes
-at once). A Redis backend (e.g. next to scrapy-redis) implements the same few methods:
-`seen_any`, `commit_part`, `has_part`, `close` -- sets of keys and a set of committed parts.
+is the single-machine backend (one file under the output folder, WAL mode, safe for several
+processes at once); `crawler.redisstate.RedisStateStore` the one of Redis mode (many workers on
+many machines, crawler.cluster): `seen_any`, `commit_part`, `has_part`, `replace_parts`, `close`
+-- sets of keys and a set of committed parts.
 
 Keys are recorded only by `commit_part()`, which the dataset writer calls *after* the Parquet part
 holding the rows has been renamed into place: a run killed at any moment loses no article (what was
@@ -12,6 +13,7 @@ not committed is fetched again next time) and writes none twice.
 """
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
@@ -46,6 +48,10 @@ class StateStore:
         raise NotImplementedError
 
     def has_part(self, part: str) -> bool:
+        raise NotImplementedError
+
+    def replace_parts(self, old: Iterable[str], new: dict[str, int], run_id: str) -> None:
+        """Compaction (crawler.compact): the parts `old` were merged into `new` (part -> rows)."""
         raise NotImplementedError
 
     def counts(self) -> dict:
@@ -98,6 +104,18 @@ class SQLiteStateStore(StateStore):
             self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?, ?)", records)
             self._db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?)", (part, rows, run_id, now))
 
+    def replace_parts(self, old, new, run_id) -> None:
+        now = time.time()
+        old = [p for p in old if p not in new]
+        target = next(iter(new), None)
+        with self._tx():
+            for part, rows in new.items():
+                self._db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?)", (part, rows, run_id, now))
+            self._db.executemany("DELETE FROM parts WHERE part=?", [(part,) for part in old])
+            # one pass over `seen` (no index on part): the keys now live in the compacted file(s)
+            self._db.execute("UPDATE seen SET part=? WHERE part IN (SELECT value FROM json_each(?))",
+                             (target, json.dumps(old)))
+
     def has_part(self, part) -> bool:
         return self._db.execute("SELECT 1 FROM parts WHERE part=?", (part,)).fetchone() is not None
 
@@ -114,7 +132,11 @@ class SQLiteStateStore(StateStore):
 
 
 def open_state_store(uri: str) -> StateStore:
-    """`sqlite:///path/state.sqlite` or a plain path. (`redis://...` is the next backend.)"""
+    """`sqlite:///path/state.sqlite`, a plain path, or `redis://HOST:PORT/DB` (crawler.redisstate)."""
+    if uri.startswith(("redis://", "rediss://", "unix://")):
+        from .redisstate import RedisStateStore
+
+        return RedisStateStore.from_url(uri)
     if uri.startswith("sqlite:///"):
         return SQLiteStateStore(uri[len("sqlite:///"):])  # sqlite:////abs/path -> /abs/path
     if "://" in uri:
