@@ -441,6 +441,7 @@ def _row(label: str, agg: dict) -> str:
 
 def print_report(report: dict) -> None:
     figures = report["figures"]
+    systems = report["run_systems"]
     header = (f"  {'system':<16} {'pages':>5} {'F1':>7} {'P':>7} {'R':>7} {'with':>7} {'without':>8}   "
               f"{'with found':>11} {'w/o found':>11}")
 
@@ -448,7 +449,7 @@ def print_report(report: dict) -> None:
         print(f"\n{title}")
         print(header)
         print("  " + "-" * (len(header) - 2))
-        for system in SYSTEMS:
+        for system in systems:
             print(_row(system, figures[system].get(group, {"n": 0})))
 
     split = report["split"]
@@ -463,14 +464,28 @@ def print_report(report: dict) -> None:
     table("Tuning part, all page types", "tuning")
 
     print("\nF1 per page type (whole dev set)")
-    print(f"  {'type':<14} {'pages':>5} " + " ".join(f"{s:>15}" for s in SYSTEMS))
+    print(f"  {'type':<14} {'pages':>5} " + " ".join(f"{s:>15}" for s in systems))
     for page_type in TYPE_ORDER:
         group = f"type:{page_type}"
         n = figures["ours"].get(group, {}).get("n", 0)
         if n:
             print(f"  {page_type:<14} {n:>5} " + " ".join(
-                f"{figures[s][group]['f1']:>15.4f}" for s in SYSTEMS))
+                f"{figures[s][group]['f1']:>15.4f}" for s in systems))
 
+    if "ours-norules" in systems:
+        print_rules_on_off(report)
+    print("\nWhich path ours took: " + ", ".join(f"{k}={v}" for k, v in report["paths"]["ours"].items()))
+    errors = report["errors"]
+    if any(errors.values()):
+        print("Errors / non-ok statuses: " + ", ".join(f"{k}={len(v)}" for k, v in errors.items() if v))
+    if report["rule_log"]:
+        print_rule_log(report)
+    print("\nTime per page (s, mean): " + ", ".join(
+        f"{s}={report['mean_seconds'][s]:.3f}" for s in systems) + "  (see bench/speed.py for speed)")
+
+
+def print_rules_on_off(report: dict) -> None:
+    figures = report["figures"]
     print("\nGeneric text rules ON vs OFF (ours vs ours-norules): F1 and snippets")
     print(f"  {'group':<26} {'pages':>5} {'F1 on':>8} {'F1 off':>8} {'delta':>8} "
           f"{'with on/off':>13} {'w/o on/off':>12}")
@@ -486,11 +501,8 @@ def print_report(report: dict) -> None:
     print(f"  pages where rules change F1: {pages['better']} better, {pages['worse']} worse, "
           f"{pages['same']} same; `with` snippets lost to rules: {pages['with_lost']}")
 
-    print("\nWhich path ours took: " + ", ".join(f"{k}={v}" for k, v in report["paths"]["ours"].items()))
-    errors = report["errors"]
-    if any(errors.values()):
-        print("Errors / non-ok statuses: " + ", ".join(f"{k}={len(v)}" for k, v in errors.items() if v))
 
+def print_rule_log(report: dict) -> None:
     log = report["rule_log"]
     print(f"\nPer-rule log (tuning part only, {report['split']['tuning_pages']} pages; "
           f"F1 contrib = mean F1 gained by the rule, negative = the rule hurts)")
@@ -498,8 +510,6 @@ def print_report(report: dict) -> None:
     for entry in log:
         print(f"  {rule_label(entry['rule'])[:34]:<34} {entry['pages']:>5} {entry['lines']:>6} {entry['words']:>6} "
               f"{entry['lines_in_reference']:>6} {entry['with_lost']:>9} {entry['f1_contribution']:>+11.6f}")
-    print("\nTime per page (s, mean): " + ", ".join(
-        f"{s}={report['mean_seconds'][s]:.3f}" for s in SYSTEMS) + "  (see bench/speed.py for speed)")
 
 
 def run_wcxb(args) -> dict:
@@ -511,12 +521,13 @@ def run_wcxb(args) -> dict:
         sys.exit(f"error: no pages found under {wcxb}")
 
     started = time.time()
-    results = run_pages(process_page, _init_worker, wcxb, ids, args.jobs, args.quiet)
+    systems = [s for s in SYSTEMS if s in args.systems] if args.systems else SYSTEMS
+    results = run_pages(process_page, _init_set_worker, ("wcxb", wcxb, systems), ids, args.jobs, args.quiet)
 
     page_scores = {s: {r["id"]: score_page(evaluate, r["texts"][s], gt[r["id"]]) for r in results}
-                   for s in SYSTEMS}
+                   for s in systems}
     figures = {}
-    for system in SYSTEMS:
+    for system in systems:
         grouped = defaultdict(list)
         for result in results:
             for group in groups_of(result["id"], gt, meta):
@@ -524,7 +535,7 @@ def run_wcxb(args) -> dict:
         figures[system] = {group: aggregate(scores) for group, scores in sorted(grouped.items())}
 
     better = worse = same = with_lost = 0
-    for result in results:
+    for result in results if "ours-norules" in systems else []:
         on, off = page_scores["ours"][result["id"]], page_scores["ours-norules"][result["id"]]
         delta = on["f1"] - off["f1"]
         better += delta > 1e-9
@@ -544,6 +555,7 @@ def run_wcxb(args) -> dict:
             "traf-precision": "trafilatura.extract(html, include_comments=False, favor_precision=True)",
             "readability": "readability.Document(html).summary() -> text, a line per block",
         },
+        "run_systems": systems,
         "pages": len(results),
         "split": {
             "method": f"sha1('wcxb-heldout:' + registered domain) % 100 < {HELDOUT_PERCENT}",
@@ -556,14 +568,14 @@ def run_wcxb(args) -> dict:
         "rules_on_vs_off_pages": {"better": better, "worse": worse, "same": same,
                                   "with_lost": with_lost},
         "paths": {s: dict(Counter(r["path"].get(s, "-") for r in results).most_common())
-                  for s in ("ours", "ours-norules")},
-        "errors": {s: {r["id"]: r["errors"][s] for r in results if s in r["errors"]} for s in SYSTEMS},
-        "mean_seconds": {s: sum(r["times"][s] for r in results) / len(results) for s in SYSTEMS},
-        "rule_log": rule_log(evaluate, results, gt, meta, page_scores),
+                  for s in ("ours", "ours-norules") if s in systems},
+        "errors": {s: {r["id"]: r["errors"][s] for r in results if s in r["errors"]} for s in systems},
+        "mean_seconds": {s: sum(r["times"][s] for r in results) / len(results) for s in systems},
+        "rule_log": rule_log(evaluate, results, gt, meta, page_scores) if "ours-norules" in systems else [],
         "per_page": {r["id"]: {"type": gt[r["id"]]["page_type"],
                                "heldout": r["id"] in heldout_set,
                                "path": r["path"].get("ours"),
-                               **{s: round(page_scores[s][r["id"]]["f1"], 4) for s in SYSTEMS}}
+                               **{s: round(page_scores[s][r["id"]]["f1"], 4) for s in systems}}
                      for r in results},
     }
     print_report(report)
