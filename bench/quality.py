@@ -44,8 +44,11 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import labelled  # noqa: E402  (bench/labelled.py: dragnet-2013, trafilatura-eval, chinese-wce)
 
-DEFAULT_WCXB = Path(os.environ.get("NEWSCLEAN_SHARED", PROJECT.parent / "shared")) / "bench" / "wcxb-dev"
+SHARED_BENCH = Path(os.environ.get("NEWSCLEAN_SHARED", PROJECT.parent / "shared")) / "bench"
+DEFAULT_WCXB = SHARED_BENCH / "wcxb-dev"
 SYSTEMS = ["ours", "ours-norules", "trafilatura", "traf-precision", "readability"]
 TYPE_ORDER = ["article", "forum", "product", "collection", "listing", "documentation", "service"]
 HELDOUT_PERCENT = 30  # share of domains held out (by hash), never to be looked at when tuning
@@ -192,22 +195,46 @@ def rule_drops(paragraphs: list[str], title: str | None) -> list[tuple[str, str]
 
 
 _WCXB: Path | None = None
+_RUN_SYSTEMS: list[str] = SYSTEMS
+_READ = None
 
 
 def _init_worker(wcxb: Path) -> None:
-    global _WCXB
+    global _WCXB, _READ
     _WCXB = wcxb
+    _READ = lambda file_id: read_page(wcxb, file_id)  # noqa: E731
     for name in ("trafilatura", "readability", "htmldate", "courlan", "charset_normalizer"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
+def _init_set_worker(spec: tuple) -> None:
+    """Worker set-up for a run of quality.py: (set name, its directory, the systems to run)."""
+    global _RUN_SYSTEMS, _READ
+    name, directory, systems = spec
+    _init_worker(directory)
+    _RUN_SYSTEMS = list(systems)
+    if name != "wcxb":
+        _READ = lambda file_id: labelled.read_page(directory, file_id)  # noqa: E731
+
+
+def page_text_of(data: bytes) -> str:
+    """The page as text for the baselines: UTF-8 when it is, else the project's own decoder
+    (charset declarations, detection), so a GBK page reaches every system as the same text."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        from cleaners.io.decode import decode
+
+        return decode(data, None)[0]
+
+
 def process_page(file_id: str) -> dict:
     """Runs every system on one page: texts, timings, which path ours took, rule drops."""
-    data = read_page(_WCXB, file_id)
-    html = data.decode("utf-8", errors="replace")
+    data = _READ(file_id)
+    html = page_text_of(data)
     texts, times, errors, path = {}, {}, {}, {}
     drops: list[tuple[str, str]] = []
-    for system in SYSTEMS:
+    for system in _RUN_SYSTEMS:
         start = time.perf_counter()
         try:
             if system in ("ours", "ours-norules"):
@@ -414,6 +441,7 @@ def _row(label: str, agg: dict) -> str:
 
 def print_report(report: dict) -> None:
     figures = report["figures"]
+    systems = report["run_systems"]
     header = (f"  {'system':<16} {'pages':>5} {'F1':>7} {'P':>7} {'R':>7} {'with':>7} {'without':>8}   "
               f"{'with found':>11} {'w/o found':>11}")
 
@@ -421,7 +449,7 @@ def print_report(report: dict) -> None:
         print(f"\n{title}")
         print(header)
         print("  " + "-" * (len(header) - 2))
-        for system in SYSTEMS:
+        for system in systems:
             print(_row(system, figures[system].get(group, {"n": 0})))
 
     split = report["split"]
@@ -436,14 +464,28 @@ def print_report(report: dict) -> None:
     table("Tuning part, all page types", "tuning")
 
     print("\nF1 per page type (whole dev set)")
-    print(f"  {'type':<14} {'pages':>5} " + " ".join(f"{s:>15}" for s in SYSTEMS))
+    print(f"  {'type':<14} {'pages':>5} " + " ".join(f"{s:>15}" for s in systems))
     for page_type in TYPE_ORDER:
         group = f"type:{page_type}"
         n = figures["ours"].get(group, {}).get("n", 0)
         if n:
             print(f"  {page_type:<14} {n:>5} " + " ".join(
-                f"{figures[s][group]['f1']:>15.4f}" for s in SYSTEMS))
+                f"{figures[s][group]['f1']:>15.4f}" for s in systems))
 
+    if "ours-norules" in systems:
+        print_rules_on_off(report)
+    print("\nWhich path ours took: " + ", ".join(f"{k}={v}" for k, v in report["paths"]["ours"].items()))
+    errors = report["errors"]
+    if any(errors.values()):
+        print("Errors / non-ok statuses: " + ", ".join(f"{k}={len(v)}" for k, v in errors.items() if v))
+    if report["rule_log"]:
+        print_rule_log(report)
+    print("\nTime per page (s, mean): " + ", ".join(
+        f"{s}={report['mean_seconds'][s]:.3f}" for s in systems) + "  (see bench/speed.py for speed)")
+
+
+def print_rules_on_off(report: dict) -> None:
+    figures = report["figures"]
     print("\nGeneric text rules ON vs OFF (ours vs ours-norules): F1 and snippets")
     print(f"  {'group':<26} {'pages':>5} {'F1 on':>8} {'F1 off':>8} {'delta':>8} "
           f"{'with on/off':>13} {'w/o on/off':>12}")
@@ -459,11 +501,8 @@ def print_report(report: dict) -> None:
     print(f"  pages where rules change F1: {pages['better']} better, {pages['worse']} worse, "
           f"{pages['same']} same; `with` snippets lost to rules: {pages['with_lost']}")
 
-    print("\nWhich path ours took: " + ", ".join(f"{k}={v}" for k, v in report["paths"]["ours"].items()))
-    errors = report["errors"]
-    if any(errors.values()):
-        print("Errors / non-ok statuses: " + ", ".join(f"{k}={len(v)}" for k, v in errors.items() if v))
 
+def print_rule_log(report: dict) -> None:
     log = report["rule_log"]
     print(f"\nPer-rule log (tuning part only, {report['split']['tuning_pages']} pages; "
           f"F1 contrib = mean F1 gained by the rule, negative = the rule hurts)")
@@ -471,16 +510,10 @@ def print_report(report: dict) -> None:
     for entry in log:
         print(f"  {rule_label(entry['rule'])[:34]:<34} {entry['pages']:>5} {entry['lines']:>6} {entry['words']:>6} "
               f"{entry['lines_in_reference']:>6} {entry['with_lost']:>9} {entry['f1_contribution']:>+11.6f}")
-    print("\nTime per page (s, mean): " + ", ".join(
-        f"{s}={report['mean_seconds'][s]:.3f}" for s in SYSTEMS) + "  (see bench/speed.py for speed)")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_run_arguments(parser)
-    args = parser.parse_args(argv)
-
+def run_wcxb(args) -> dict:
+    """The WCXB dev report (every system, held-out part as headline, per-rule log)."""
     wcxb = find_wcxb(args.wcxb)
     evaluate = load_evaluate(wcxb)
     ids, gt, meta = load_pages(wcxb, evaluate, args.sample)
@@ -488,12 +521,13 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit(f"error: no pages found under {wcxb}")
 
     started = time.time()
-    results = run_pages(process_page, _init_worker, wcxb, ids, args.jobs, args.quiet)
+    systems = [s for s in SYSTEMS if s in args.systems] if args.systems else SYSTEMS
+    results = run_pages(process_page, _init_set_worker, ("wcxb", wcxb, systems), ids, args.jobs, args.quiet)
 
     page_scores = {s: {r["id"]: score_page(evaluate, r["texts"][s], gt[r["id"]]) for r in results}
-                   for s in SYSTEMS}
+                   for s in systems}
     figures = {}
-    for system in SYSTEMS:
+    for system in systems:
         grouped = defaultdict(list)
         for result in results:
             for group in groups_of(result["id"], gt, meta):
@@ -501,7 +535,7 @@ def main(argv: list[str] | None = None) -> int:
         figures[system] = {group: aggregate(scores) for group, scores in sorted(grouped.items())}
 
     better = worse = same = with_lost = 0
-    for result in results:
+    for result in results if "ours-norules" in systems else []:
         on, off = page_scores["ours"][result["id"]], page_scores["ours-norules"][result["id"]]
         delta = on["f1"] - off["f1"]
         better += delta > 1e-9
@@ -521,6 +555,7 @@ def main(argv: list[str] | None = None) -> int:
             "traf-precision": "trafilatura.extract(html, include_comments=False, favor_precision=True)",
             "readability": "readability.Document(html).summary() -> text, a line per block",
         },
+        "run_systems": systems,
         "pages": len(results),
         "split": {
             "method": f"sha1('wcxb-heldout:' + registered domain) % 100 < {HELDOUT_PERCENT}",
@@ -533,18 +568,104 @@ def main(argv: list[str] | None = None) -> int:
         "rules_on_vs_off_pages": {"better": better, "worse": worse, "same": same,
                                   "with_lost": with_lost},
         "paths": {s: dict(Counter(r["path"].get(s, "-") for r in results).most_common())
-                  for s in ("ours", "ours-norules")},
-        "errors": {s: {r["id"]: r["errors"][s] for r in results if s in r["errors"]} for s in SYSTEMS},
-        "mean_seconds": {s: sum(r["times"][s] for r in results) / len(results) for s in SYSTEMS},
-        "rule_log": rule_log(evaluate, results, gt, meta, page_scores),
+                  for s in ("ours", "ours-norules") if s in systems},
+        "errors": {s: {r["id"]: r["errors"][s] for r in results if s in r["errors"]} for s in systems},
+        "mean_seconds": {s: sum(r["times"][s] for r in results) / len(results) for s in systems},
+        "rule_log": rule_log(evaluate, results, gt, meta, page_scores) if "ours-norules" in systems else [],
         "per_page": {r["id"]: {"type": gt[r["id"]]["page_type"],
                                "heldout": r["id"] in heldout_set,
                                "path": r["path"].get("ours"),
-                               **{s: round(page_scores[s][r["id"]]["f1"], 4) for s in SYSTEMS}}
+                               **{s: round(page_scores[s][r["id"]]["f1"], 4) for s in systems}}
                      for r in results},
     }
     print_report(report)
-    write_report(report, args.json_out)
+    return report
+
+
+LABELLED_SYSTEMS = ["ours", "trafilatura", "traf-precision", "readability"]
+
+
+def run_labelled(name: str, args) -> dict:
+    """One of bench/labelled.py's sets: every system on the same pages, scored with the set's
+    own metric; the held-out part (all of dragnet-2013) is the headline."""
+    directory = labelled.set_dir(Path(args.shared_bench), name)
+    gt = labelled.load(name, directory)
+    ids = sample_ids(list(gt), args.sample)
+    systems = args.systems or LABELLED_SYSTEMS
+    started = time.time()
+    print(f"\n{labelled.SETS[name]}: {len(ids)} pages", file=sys.stderr)
+    results = run_pages(process_page, _init_set_worker, (name, directory, systems), ids, args.jobs, args.quiet)
+    scores = {s: {r["id"]: labelled.score_page(name, r["texts"].get(s, ""), gt[r["id"]]) for r in results}
+              for s in systems}
+    figures = {}
+    for system in systems:
+        grouped = defaultdict(list)
+        for r in results:
+            for group in labelled.groups_of(name, gt[r["id"]]):
+                grouped[group].append(scores[system][r["id"]])
+        figures[system] = {group: labelled.aggregate(v) for group, v in sorted(grouped.items())}
+    metric = labelled.METRIC[name]
+    report = {
+        **report_header(f"{labelled.SETS[name]} (../shared/bench/{labelled.SETS[name]})", started, args, directory),
+        "metric": metric, "systems": systems, "pages": len(results),
+        "headline": labelled.headline_group(name),
+        "split": {"method": ("all held out (never trained on)" if name == "dragnet" else
+                             f"sha1('{name}-heldout:' + registered domain) % 100 < {labelled.HELDOUT_PERCENT}"),
+                  "heldout_pages": sum(gt[r["id"]]["part"] == "heldout" for r in results)},
+        "figures": figures,
+        "paths": dict(Counter(r["path"].get("ours", "-") for r in results).most_common()),
+        "errors": {s: {r["id"]: r["errors"][s] for r in results if s in r["errors"]} for s in systems},
+        "mean_seconds": {s: sum(r["times"][s] for r in results) / max(len(results), 1) for s in systems},
+        "per_page": {r["id"]: {"part": gt[r["id"]]["part"], "path": r["path"].get("ours"),
+                               **{s: {k: (round(v, 4) if isinstance(v, float) else v)
+                                      for k, v in scores[s][r["id"]].items()} for s in systems}}
+                     for r in results},
+    }
+    print_labelled(name, report)
+    return report
+
+
+def print_labelled(name: str, report: dict) -> None:
+    metric = report["metric"]
+    what = {"words": "F1 / P / R: mean word-level scores per page (WCXB's tokens)",
+            "chars": "F1 / P / R: mean character-level scores per page (CJK split per character)",
+            "snippets": "with: article snippets found (higher is better); w/o: boilerplate snippets kept "
+                        "(lower is better)"}[metric]
+    print(f"\n{labelled.SETS[name]}: {report['pages']} pages, held out: {report['split']['heldout_pages']} "
+          f"({report['split']['method']})\n({what})")
+    figures = report["figures"]
+    groups = [report["headline"]] + sorted(g for g in figures[report["systems"][0]]
+                                           if g != report["headline"] and g != "all") + (
+        ["all"] if report["headline"] != "all" else [])
+    for group in groups:
+        print(f"\n  {labelled.SETS[name]} -- {group}" + ("  (HEADLINE)" if group == report["headline"] else ""))
+        for system in report["systems"]:
+            print(labelled.format_row(system, figures[system].get(group, {"n": 0}), metric))
+    print("\n  which path ours took: " + ", ".join(f"{k}={v}" for k, v in report["paths"].items()))
+    print("  time per page (s, mean): " + ", ".join(f"{s}={t:.3f}" for s, t in report["mean_seconds"].items()))
+
+
+ALL_SETS = ["wcxb", "dragnet", "trafeval", "chinese"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_run_arguments(parser)
+    parser.add_argument("--set", default="wcxb",
+                        help="comma-separated: wcxb, dragnet, trafeval, chinese, or all (default wcxb)")
+    parser.add_argument("--shared-bench", default=str(SHARED_BENCH),
+                        help=f"where the labelled sets are (default {SHARED_BENCH})")
+    parser.add_argument("--systems", type=lambda v: v.split(","),
+                        help="comma-separated systems for the non-WCXB sets (default: "
+                             + ",".join(LABELLED_SYSTEMS) + ")")
+    args = parser.parse_args(argv)
+    names = ALL_SETS if args.set == "all" else args.set.split(",")
+    unknown = [n for n in names if n not in ALL_SETS]
+    if unknown:
+        sys.exit(f"error: unknown set(s) {unknown}; choose from {ALL_SETS} or all")
+    reports = {name: run_wcxb(args) if name == "wcxb" else run_labelled(name, args) for name in names}
+    write_report(reports[names[0]] if len(names) == 1 else {"sets": reports}, args.json_out)
     return 0
 
 
