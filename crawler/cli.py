@@ -174,7 +174,6 @@ def compact(dataset, partitions, target_rows, redis_url, redis_prefix, wait):
     the state store is updated to the new files. Safe while a crawl writes other partitions."""
     from .compact import compact_dataset, open_state
 
-    state = None
     if redis_url:
         from .redisstate import check_reachable
 
