@@ -14,9 +14,12 @@ Sets and what they may be used for:
   dragnet-2013      AGPL data: NEVER training, evaluation only (all of it is "held out")
 
 Line labels (label_lines):
-  full gold   a line is article when at least half of its token trigrams (its tokens, for lines of
-              one or two tokens, as one contiguous run) occur in the gold text; tokens are \\w+ runs,
-              lower-cased, with CJK split into single characters (so Chinese lines match per
+  full gold   a line of three tokens or more is article when at least half of its token trigrams
+              occur in the gold text; a shorter line when it is a whole line of the gold text, or
+              when its tokens occur in the gold text and a line next to it is article by the
+              trigram rule (a fragment of a paragraph split over lines) -- not merely because a
+              word such as "Share" or "Home" occurs somewhere in the article. Tokens are \\w+
+              runs, lower-cased, with CJK split into single characters (so Chinese lines match per
               character, as the set's character-level scoring does).
   snippets    a line is article when it holds a `with` snippet or lies inside one (for lines of
               >= 3 tokens), not article when it holds a `without` snippet that covers at least half
@@ -41,6 +44,7 @@ DUMP_CACHE = Path("/tmp/newsclean-line-dumps")
 TRAIN_SETS = ("wcxb-dev", "chinese-wce", "trafilatura-eval")
 ALL_SETS = TRAIN_SETS + ("dragnet-2013",)
 EVAL_ONLY = {"dragnet-2013"}  # licence: evaluation only
+LABELS_VERSION = 3  # of label_lines (bench/train_lines.py's feature cache is keyed on it)
 
 from cleaners.generic.lines import split_dump, tokens  # noqa: E402  (after quality set sys.path)
 
@@ -173,16 +177,25 @@ def label_lines(lines: list[str], gold: dict) -> list[float | None]:
         ref = tokens(reference)
         ref_tri = set(_trigrams(ref))
         ref_key = " " + " ".join(ref) + " "
+        ref_lines = {" ".join(tokens(line)) for line in reference.splitlines()}
         out: list[float | None] = []
+        short = []
         for line in lines:
             toks = tokens(line)
             if not toks:
                 out.append(0.0)
             elif len(toks) < 3:
-                out.append(float(" " + " ".join(toks) + " " in ref_key))
+                key = " ".join(toks)
+                out.append(1.0 if key in ref_lines else 0.0)
+                short.append((len(out) - 1, " " + key + " " in ref_key))
             else:
                 tri = _trigrams(toks)
                 out.append(float(sum(t in ref_tri for t in tri) / len(tri) >= 0.5))
+        long_positive = [v == 1.0 and len(tokens(line)) >= 3 for v, line in zip(out, lines)]
+        for i, in_text in short:
+            # a fragment of a paragraph split over lines: in the gold text, next to article lines
+            if in_text and ((i > 0 and long_positive[i - 1]) or (i + 1 < len(lines) and long_positive[i + 1])):
+                out[i] = 1.0
         return out
     with_ = [_norm(s) for s in gold.get("with") or [] if s and s.strip()]
     without = [_norm(s) for s in gold.get("without") or [] if s and s.strip()]

@@ -123,21 +123,28 @@ def main(argv=None):
     parser.add_argument("--cache", action="store_true", help=f"reuse/write features in {CACHE}")
     parser.add_argument("--sample", type=int, help="only N pages per set (a quick check of the script)")
     parser.add_argument("--first-only", action="store_true", help="no second (context) pass")
+    parser.add_argument("--wcxb-types", nargs="+", default=["article"],
+                        help="WCXB page types to train on (default: article; 'all' for every type)")
     args = parser.parse_args(argv)
     started = time.time()
     pages = []
     for set_name in lines_data.TRAIN_SETS:
         ps = [p for p in lines_data.load_set(set_name) if not p["heldout"]]
+        if set_name == "wcxb-dev" and "all" not in args.wcxb_types:
+            ps = [p for p in ps if p["gold"].get("page_type") in args.wcxb_types]
         if args.sample:
             ps = ps[:args.sample]
         print(f"{set_name}: {len(ps)} training pages", file=sys.stderr)
         pages += ps
-    if args.cache and CACHE.exists() and not args.sample:
-        rows = pickle.loads(CACHE.read_bytes())
+    names = lines.feature_names()
+    cached = pickle.loads(CACHE.read_bytes()) if args.cache and CACHE.exists() and not args.sample else None
+    key = {"features": names, "labels": lines_data.LABELS_VERSION, "pages": [(p["set"], p["id"]) for p in pages]}
+    if cached and cached.get("key") == key:  # (features, labels or pages changed since: computed afresh)
+        rows = cached["rows"]
     else:
         rows = build(pages, args.jobs)
         if args.cache and not args.sample:
-            CACHE.write_bytes(pickle.dumps(rows))
+            CACHE.write_bytes(pickle.dumps({"key": key, "rows": rows}))
     assert not any(r["heldout"] or r["set"] in lines_data.EVAL_ONLY for r in rows)
     n_lines = sum(len(r["y"]) for r in rows)
     n_known = sum(int((~np.isnan(r["y"])).sum()) for r in rows)
@@ -145,7 +152,6 @@ def main(argv=None):
     print(f"features of {n_lines} lines ({n_known} labelled, {n_pos} article) of {len(rows)} pages "
           f"in {time.time() - started:.0f} s", file=sys.stderr)
     scorer = lines_data.page_f1
-    names = lines.feature_names()
     first = lambda r: r["X"]  # noqa: E731
     p1 = out_of_fold(rows, args.folds, first, args.iterations, "first pass")
     sizes = {s: sum(1 for r in rows if r["set"] == s) for s in lines_data.TRAIN_SETS}

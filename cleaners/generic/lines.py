@@ -34,7 +34,9 @@ MODEL_PATH = MODELS / "lines.json"
 LEXICON_PATH = MODELS / "line-lexicons.json"
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-_TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
+# Indic scripts and Arabic harakat: their vowel signs are marks, not \w, and belong to the word
+_MARKS = "\u0300-\u036f\u064b-\u065f\u0670\u0900-\u0dff"
+_TOKEN = re.compile(rf"[{_CJK}]|(?:[^\W{_CJK}]|[{_MARKS}])+")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
 _WORD = re.compile(rf"[^\W\d{_CJK}]+")
 _TIME = re.compile(r"(?<!\d)\d{1,2}[:.h]\d{2}(?!\d)")
@@ -122,6 +124,7 @@ def feature_names() -> list[str]:
     for offset in NEIGHBOUR_OFFSETS:
         names += [f"n{offset:+d}_log_units", f"n{offset:+d}_prose", f"n{offset:+d}_ends_sentence"]
     names += ["window3_prose", "window7_prose", "window7_log_units"]
+    names += ["headline_found", "headline_distance", "log_kind_run"]
     return names
 
 
@@ -133,13 +136,15 @@ _SCRIPT_PATTERNS = [re.compile(p) for p in (
 def _script_shares(line: str, letters: int) -> list[float]:
     """The share of the line's letters in each of _SCRIPTS."""
     n = max(letters, 1)
+    if line.isascii():  # (the common case, and much faster) ASCII letters are all Latin
+        return [letters / n, 0.0, 0.0, 0.0, 0.0]
     return [len(pattern.findall(line)) / n for pattern in _SCRIPT_PATTERNS]
 
 
 def units(line: str) -> float:
     """The size of a line in words: alphabetic words plus CJK characters / 2 (a Chinese word is
     about two characters)."""
-    cjk = len(_CJK_CHAR.findall(line))
+    cjk = 0 if line.isascii() else len(_CJK_CHAR.findall(line))
     return len(_TOKEN.findall(line)) - cjk + cjk / 2
 
 
@@ -149,8 +154,7 @@ def is_prose(line: str, size: float | None = None) -> bool:
     return size >= 15 or (size >= 6 and line.rstrip()[-1:] in _SENTENCE_END)
 
 
-def _own(line: str, categories: list[str]) -> list[float]:
-    size = units(line)
+def _own(line: str, size: float, categories: list[str]) -> list[float]:
     chars = len(line)
     letters = sum(map(str.isalpha, line))
     words = _WORD.findall(line)
@@ -204,8 +208,8 @@ def features(lines: list[str], title: str | None = None) -> tuple[np.ndarray, li
     if not n:
         return np.zeros((0, len(feature_names()))), index
     categories = _lexicons()[0]
-    own = np.array([_own(line, categories) for line in text], dtype=np.float64)
     size = [units(line) for line in text]
+    own = np.array([_own(line, s, categories) for line, s in zip(text, size)], dtype=np.float64)
     prose = [bool(x) for x in own[:, OWN_NAMES.index("is_prose")]]
     ends = own[:, OWN_NAMES.index("ends_sentence")]
     log_units = own[:, OWN_NAMES.index("log_units")]
@@ -239,20 +243,45 @@ def features(lines: list[str], title: str | None = None) -> tuple[np.ndarray, li
                    size[j] / max_units, math.log1p(total_units), math.log1p(n)]
         before += size[j]
     prose_arr = np.asarray(prose, dtype=np.float64)
-    neighbours = []
-    for offset in NEIGHBOUR_OFFSETS:
-        for column in (log_units, prose_arr, ends):
-            shifted = np.full(n, -1.0)
-            if offset < 0:
-                shifted[-offset:] = column[:offset]
-            else:
-                shifted[:-offset] = column[offset:]
-            neighbours.append(shifted)
+    neighbours = [_shift(column, offset) for offset in NEIGHBOUR_OFFSETS for column in (log_units, prose_arr, ends)]
     neighbours.append(_window_mean(prose_arr, 1))
     neighbours.append(_window_mean(prose_arr, 3))
     neighbours.append(_window_mean(log_units, 3))
-    X = np.hstack([own, rest, np.column_stack(neighbours)])
+    X = np.hstack([own, rest, np.column_stack(neighbours), _layout(text, size, prose, title_tokens)])
     return X, index
+
+
+def _layout(text: list[str], size: list[float], prose: list[bool], title_tokens: set) -> np.ndarray:
+    """Where the line lies relative to the headline (the first line after the dump's first that
+    repeats most of the title), and the length of the run of lines of its kind (prose or not)
+    it belongs to: a list of teasers is a long run of short lines."""
+    n = len(text)
+    headline = next((j for j in range(1, n) if 1 <= size[j] <= 40 and title_tokens
+                     and _overlap(set(tokens(text[j])), title_tokens) >= 0.8
+                     and _overlap(title_tokens, set(tokens(text[j]))) >= 0.5), None)
+    out = np.zeros((n, 3))
+    if headline is not None:
+        j = np.arange(n)
+        out[:, 0] = 1.0
+        out[:, 1] = np.sign(j - headline) * np.log1p(np.abs(j - headline))
+    start = 0
+    for j in range(1, n + 1):
+        if j == n or prose[j] != prose[start]:
+            out[start:j, 2] = math.log1p(j - start)
+            start = j
+    return out
+
+
+def _shift(column: np.ndarray, offset: int) -> np.ndarray:
+    """column[i + offset] at row i (-1 past either end)."""
+    shifted = np.full(len(column), -1.0)
+    if offset < 0:
+        shifted[-offset:] = column[:offset]
+    elif offset > 0:
+        shifted[:-offset] = column[offset:]
+    else:
+        shifted[:] = column
+    return shifted
 
 
 def _window_mean(values: np.ndarray, radius: int) -> np.ndarray:
@@ -271,14 +300,7 @@ CONTEXT_NAMES = ["p_self", *[f"p{offset:+d}" for offset in NEIGHBOUR_OFFSETS], "
 def context(p: np.ndarray) -> np.ndarray:
     """The second pass's extra columns: what the first pass thinks of the line and around it."""
     n = len(p)
-    cols = [p]
-    for offset in NEIGHBOUR_OFFSETS:
-        shifted = np.full(n, -1.0)
-        if offset < 0:
-            shifted[-offset:] = p[:offset]
-        else:
-            shifted[:-offset] = p[offset:]
-        cols.append(shifted)
+    cols = [p] + [_shift(p, offset) for offset in NEIGHBOUR_OFFSETS]
     cols += [_window_mean(p, 1), _window_mean(p, 3)]
     before = np.concatenate([[0.0], np.maximum.accumulate(p)[:-1]]) if n else p
     after = np.concatenate([np.maximum.accumulate(p[::-1])[:-1][::-1], [0.0]]) if n else p

@@ -126,23 +126,30 @@ def drop_read_more_widgets(lines: list[str]) -> list[str]:
     button ("title / source / Read more / title / source / Read more", labels a few lines apart):
     there the line after a label is the next item's title, part of the page's content, so only
     the labels go (is_junk_line drops them)."""
-    out: list[str] = []
+    dropped = read_more_widget_lines(lines)
+    return [line for i, line in enumerate(lines) if i not in dropped]
+
+
+def read_more_widget_lines(lines: list[str]) -> set[int]:
+    """The indices of the lines drop_read_more_widgets drops."""
+    dropped: set[int] = set()
+    kept: list[int] = []
     labels = [_is_read_more_label(line) for line in lines]
     i = 0
     while i < len(lines):
-        line = lines[i]
         if labels[i]:
-            if out and i + 1 < len(lines) and out[-1].strip() == lines[i + 1].strip():
-                out.pop()  # the headline before, the label, the same headline after
+            if kept and i + 1 < len(lines) and lines[kept[-1]].strip() == lines[i + 1].strip():
+                dropped.update((kept.pop(), i, i + 1))  # the headline before, the label, the same headline after
                 i += 2
                 continue
             in_teaser_list = any(labels[max(0, i - _TEASER_SPAN):i] + labels[i + 1:i + 1 + _TEASER_SPAN])
             if (not in_teaser_list and i + 1 < len(lines) and _is_linked_headline(lines, i + 1)):
-                i += 2  # label, then one linked headline
+                dropped.update((i, i + 1))  # label, then one linked headline
+                i += 2
                 continue
-        out.append(line)
+        kept.append(i)
         i += 1
-    return out
+    return dropped
 
 
 _CODE_CHARS = re.compile(r"[{};=<>\[\]]|\w\(\)|^\s*\)|(^|\s)//|^\s*#")
@@ -186,23 +193,32 @@ def _is_prose(line: str) -> bool:
     return words >= 15 or (words >= 6 and line.rstrip()[-1:] in '.!?"”»…')
 
 
-def _is_heading(line: str) -> bool:
-    return 2 <= count_words(line) <= 25 and not line.endswith(".")
+def _is_heading(line: str, words: float | None = None) -> bool:
+    """A short line that is not a sentence. words: its size (default count_words; the model path
+    passes lines.units, which counts Indic and CJK words rightly)."""
+    words = count_words(line) if words is None else words
+    return 2 <= words <= 25 and not line.endswith(".")
 
 
-def _title_before(lines: list[str], end: int, page_title: str | None = None) -> str | None:
-    """The title: among the heading-like lines before lines[end] that are not junk, the last one that shares most
-    of its words with the page's <title> (a dump's first line), else the last heading-like one."""
-    candidates = [line for line in lines[:end] if _is_heading(line) and not is_junk_line(line)]
+def _is_headline(line: str) -> bool:
+    return _is_heading(line, lines_model.units(line))
+
+
+def _title_before(lines: list[str], end: int, page_title: str | None = None,
+                  picked: set[int] | frozenset = frozenset()) -> str | None:
+    """The title: among the heading-like lines before lines[end] that are not junk, the last one that
+    shares most of its words with the page's <title> (a dump's first line), else the last of
+    them the line classifier picked, else the last of them."""
+    candidates = [i for i in range(end) if _is_headline(lines[i]) and not is_junk_line(lines[i])]
     if not candidates:
         return None
     if page_title:
         title_words = set(lines_model.tokens(page_title))
-        for line in reversed(candidates):
-            words = set(lines_model.tokens(line))
-            if words and len(words & title_words) >= 0.8 * len(words) and line != page_title:
-                return line
-    return candidates[-1]
+        for i in reversed(candidates):
+            words = set(lines_model.tokens(lines[i]))
+            if words and len(words & title_words) >= 0.8 * len(words) and lines[i] != page_title:
+                return lines[i]
+    return lines[next((i for i in reversed(candidates) if i in picked), candidates[-1])]
 
 
 def clean_dump_rules(text: str) -> Extracted:
@@ -225,22 +241,41 @@ def clean_dump_rules(text: str) -> Extracted:
     return Extracted(paragraphs=body, title=title)
 
 
+def _repeats_title(line: str, title: str | None) -> bool:
+    """A heading-like line that is the title plus a few words ("Title | Site name")."""
+    if not title or not _is_headline(line):
+        return False
+    title_words, words = set(lines_model.tokens(title)), set(lines_model.tokens(line))
+    return len(title_words) >= 3 and title_words <= words and len(words) <= len(title_words) + 6
+
+
+_STAMP = re.compile(r"\d{1,2}[:.]\d{2}|\b(19|20)\d{2}\b|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d+\s*(年|月|日)")
+
+
+def _is_stamp(line: str) -> bool:
+    """A date / time line of the page's header ("1 Dec, 2021 18:49", "Updated 12:40 GMT"): a few
+    words with a time or a year, no sentence."""
+    return lines_model.units(line) <= 8 and bool(_STAMP.search(line)) and not line.endswith((".", "!", "?", "。"))
+
+
 def clean_dump(text: str) -> Extracted:
     """Generic path for a text dump of a site we have no cleaner for.
 
-    The line classifier (lines.py) picks the article's lines; the title is the heading-like line
-    before the first of them that matches the page's <title> (the dump's first line), else the
-    last heading-like line before them (the first picked line itself when it is a heading, not
-    prose); then the conservative text rules drop what is junk as a whole."""
+    The line classifier (lines.py) picks the article's lines. The text rules, run on the whole
+    dump, veto lines that are junk as a whole and read-more widgets (label and headline), and a
+    date / time stamp line goes too. The title is the heading-like line before the first picked
+    paragraph (prose, not heading-like) that matches the page's <title> (a dump's first line),
+    else the last picked heading-like line before it, else the last heading-like line; picked
+    lines that repeat the title go."""
     lines = [line for line in lines_model.split_dump(text) if line]
     if not lines:
         return Extracted()
     keep = lines_model.article_lines(lines)
-    picked = [i for i, k in enumerate(keep) if k]
+    vetoed = read_more_widget_lines(lines)
+    picked = [i for i, k in enumerate(keep) if k and i not in vetoed and not is_junk_line(lines[i])]
     if not picked:
         return Extracted()
-    start = picked[0]
-    title = _title_before(lines, start if _is_prose(lines[start]) else start + 1, page_title=lines[0])
-    body = [lines[i] for i in picked]
-    body = [line for line in drop_read_more_widgets(body) if not is_junk_line(line)]
+    first_prose = next((i for i in picked if lines_model.is_prose(lines[i]) and not _is_headline(lines[i])), picked[0])
+    title = _title_before(lines, first_prose, page_title=lines[0], picked=set(picked))
+    body = [lines[i] for i in picked if not _repeats_title(lines[i], title) and not _is_stamp(lines[i])]
     return Extracted(paragraphs=drop_repeats(body, title), title=title)
