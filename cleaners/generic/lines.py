@@ -9,13 +9,16 @@ and gradient-boosted trees trained on dumps of labelled pages of other sites
 (bench/train_lines.py) say how likely it is to be article text. The trees are plain JSON
 (models/lines.json) evaluated with numpy by blockmodel.TreeModel.
 
-Two passes, as the block classifier: the first reads each line's features; the second
-(models/lines-context.json) reads those plus the first pass's probabilities of the neighbours,
-so a short subheading between two paragraphs is kept and a lone sentence in the footer is not.
+A second pass, as the block classifier's, is supported (models/lines-context.json: the
+features plus the first pass's probabilities around the line, see context()) and used when the
+file exists; the shipped model has none, as it did not gain out of fold.
 
 API (kept stable; site cleaners use it on their dump paths):
   line_probabilities(lines, title=None) -> numpy array, one probability per line (0 for blank)
   article_lines(lines, title=None) -> list[bool], the decision at the shipped threshold
+`lines` are the dump's lines in order (blank lines may stay: they count as paragraph breaks);
+`title` is the page's title when known, else the dump's first line stands for it (the model
+was trained that way: get_text() starts with the <title> element).
 """
 from __future__ import annotations
 
