@@ -35,13 +35,13 @@ def dump_lines():
 
 
 def test_model_loads_small_and_with_a_threshold():
-    first, second = lines._models(str(lines.MODEL_PATH))
+    (first, _), second = lines._models(str(lines.MODEL_PATH))
     assert 0.0 < lines.threshold() < 1.0
     names = lines.feature_names()
     assert len(set(names)) == len(names)
     first.columns(names)  # every feature the model reads is one the module computes
     if second is not None:
-        second.columns(names + lines.CONTEXT_NAMES)
+        second[0].columns(names + lines.CONTEXT_NAMES)
     for path in lines.MODELS.glob("lines*.json"):
         assert path.stat().st_size < 500_000, path
 

@@ -9,13 +9,16 @@ and gradient-boosted trees trained on dumps of labelled pages of other sites
 (bench/train_lines.py) say how likely it is to be article text. The trees are plain JSON
 (models/lines.json) evaluated with numpy by blockmodel.TreeModel.
 
-Two passes, as the block classifier: the first reads each line's features; the second
-(models/lines-context.json) reads those plus the first pass's probabilities of the neighbours,
-so a short subheading between two paragraphs is kept and a lone sentence in the footer is not.
+A second pass, as the block classifier's, is supported (models/lines-context.json: the
+features plus the first pass's probabilities around the line, see context()) and used when the
+file exists; the shipped model has none, as it did not gain out of fold.
 
 API (kept stable; site cleaners use it on their dump paths):
   line_probabilities(lines, title=None) -> numpy array, one probability per line (0 for blank)
   article_lines(lines, title=None) -> list[bool], the decision at the shipped threshold
+`lines` are the dump's lines in order (blank lines may stay: they count as paragraph breaks);
+`title` is the page's title when known, else the dump's first line stands for it (the model
+was trained that way: get_text() starts with the <title> element).
 """
 from __future__ import annotations
 
@@ -117,6 +120,11 @@ NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)
 
 
 def feature_names() -> list[str]:
+    return list(_feature_names())
+
+
+@lru_cache(maxsize=None)
+def _feature_names() -> tuple[str, ...]:
     names = OWN_NAMES + lexicon_names()
     names += ["log_repeats", "repeat_later", "title_in_line", "line_in_title", "is_title",
               "rel_index", "rel_words_before", "in_run", "before_run", "after_run", "run_distance",
@@ -125,7 +133,7 @@ def feature_names() -> list[str]:
         names += [f"n{offset:+d}_log_units", f"n{offset:+d}_prose", f"n{offset:+d}_ends_sentence"]
     names += ["window3_prose", "window7_prose", "window7_log_units"]
     names += ["headline_found", "headline_distance", "log_kind_run"]
-    return names
+    return tuple(names)
 
 
 _SCRIPT_PATTERNS = [re.compile(p) for p in (
@@ -206,7 +214,7 @@ def features(lines: list[str], title: str | None = None) -> tuple[np.ndarray, li
     text = [" ".join(lines[i].split()) for i in index]
     n = len(text)
     if not n:
-        return np.zeros((0, len(feature_names()))), index
+        return np.zeros((0, len(_feature_names()))), index
     categories = _lexicons()[0]
     size = [units(line) for line in text]
     own = np.array([_own(line, s, categories) for line, s in zip(text, size)], dtype=np.float64)
@@ -310,11 +318,16 @@ def context(p: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=None)
-def _models(path: str) -> tuple[blockmodel.TreeModel, blockmodel.TreeModel | None]:
+def _models(path: str) -> tuple[tuple[blockmodel.TreeModel, np.ndarray], tuple[blockmodel.TreeModel, np.ndarray] | None]:
+    """The first pass and the second (None when there is no second file), each with the columns
+    of features() (plus context()) it reads."""
+    names = feature_names()
     first = blockmodel.load(path)
     second_path = blockmodel.second_path(path)
-    second = blockmodel.load(str(second_path)) if second_path.is_file() else None
-    return first, second
+    if not second_path.is_file():
+        return (first, first.columns(names)), None
+    second = blockmodel.load(str(second_path))
+    return (first, first.columns(names)), (second, second.columns(names + CONTEXT_NAMES))
 
 
 def line_probabilities(lines: list[str], title: str | None = None, model_path: str | Path | None = None) -> np.ndarray:
@@ -323,11 +336,11 @@ def line_probabilities(lines: list[str], title: str | None = None, model_path: s
     X, index = features(lines, title)
     if not index:
         return out
-    first, second = _models(str(model_path or MODEL_PATH))
-    names = feature_names()
-    p = first.predict_proba(X[:, first.columns(names)])
+    (first, columns), second = _models(str(model_path or MODEL_PATH))
+    p = first.predict_proba(X[:, columns])
     if second is not None:
-        p = second.predict_proba(np.hstack([X, context(p)])[:, second.columns(names + CONTEXT_NAMES)])
+        model, columns = second
+        p = model.predict_proba(np.hstack([X, context(p)])[:, columns])
     out[index] = p
     return out
 
@@ -335,7 +348,7 @@ def line_probabilities(lines: list[str], title: str | None = None, model_path: s
 def threshold(model_path: str | Path | None = None) -> float:
     """The shipped decision threshold (of the last pass)."""
     first, second = _models(str(model_path or MODEL_PATH))
-    return (second or first).threshold
+    return (second or first)[0].threshold
 
 
 def article_lines(lines: list[str], title: str | None = None) -> list[bool]:
