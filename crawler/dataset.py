@@ -321,9 +321,14 @@ class DatasetWriter:
             raise DatasetWriteError(self.failures[-1]) from exc
         del self._parts[site]
         rel = path.relative_to(self.root).as_posix()
-        # Only now that the rows are durable do their keys become "seen". (A failure here leaves a
-        # part in place but unrecorded: the next run's recover() records it.)
-        self.state.commit_part(rel, part.rows, part.urls, part.hashes, self.run_id)
+        # Only now that the rows are durable do their keys become "seen".
+        try:
+            self.state.commit_part(rel, part.rows, part.urls, part.hashes, self.run_id)
+        except Exception as exc:  # noqa: BLE001 - the part is in place: the next run's recover() records it
+            self.files.append(rel)
+            self.failures.append(f"{rel}: written, not recorded in the state store: {type(exc).__name__}: {exc}"[:500])
+            log.error("dataset: %s", self.failures[-1])
+            raise DatasetWriteError(self.failures[-1]) from exc
         # durable now: the state store answers for these keys, so memory stays flat
         self._pending_urls -= part.urls
         self._pending_hashes -= part.hashes
@@ -371,7 +376,8 @@ class Manifest:
       "counts_by_site": {"rt.com": n, ...}, "counts_by_site_status": {"rt.com": {"ok": n}},
       "skipped": {"seen": n, "duplicate": n, "robots": n, "offsite": n},
       "files": ["crawl_date=.../site=.../part-....parquet", ...],
-      "rows_refused": n, "write_errors": [...], "discovery_refused": {"sitemap: too large": n}, "recovery": {...}, "per_spider": {"rt": {"started_at", "finished_at", "finish_reason", "rows",
+      "rows_refused": n, "write_errors": [...], "discovery_refused": {"sitemap: too large": n},
+      "recovery": {...}, "per_spider": {"rt": {"started_at", "finished_at", "finish_reason", "rows",
       "counts_by_status", "counts_by_site", "skipped", "requests", "responses", "retries"}},
       "dataset": "<dataset folder>"
     }
