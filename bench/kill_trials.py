@@ -9,10 +9,12 @@ Each trial, on a fresh output folder:
   1. the synthetic news site (bench/synthetic_site.py, --pages articles, 2 % of them 404 / 500 /
      PDF) is served on 127.0.0.1 and `newsclean crawl news` crawls it in a child process, with
      small parts (--part-rows) so that kills land between part commits as well as inside them;
-  2. the crawl is SIGKILLed once the server has answered k article requests, k drawn from
-     [1, pages - 1] by the seeded generator: the crawl is always still running (an article is
-     still unanswered), and where it is (fetching, cleaning in its workers, writing a row group,
-     renaming a part, recording it) is up to the machine;
+  2. the crawl is SIGKILLed at a moment drawn by the seeded generator: odd trials once the server
+     has answered k article requests (k in [1, pages - 1]: an article is still unanswered, so the
+     crawl is still running), even trials once j parts are committed (j in [1, parts - 2], so
+     kills land between commits too: cleaning lags behind fetching); where the crawl is (fetching,
+     cleaning in its workers, writing a row group, renaming a part, recording it) is up to the
+     machine;
   3. the crawl is run again to completion from a new server on another port (the rows must be
      keyed by the site's own URL, not the mirror's);
   4. checks: every Parquet file is read by pyarrow (corrupt: files that fail), no temporary file is
@@ -97,20 +99,27 @@ def check_dataset(dataset: Path, site: SyntheticSite) -> dict:
     }
 
 
-def one_trial(n: int, kill_after: int, site: SyntheticSite, workdir: Path, *, part_rows: int,
+def _moment_reached(server, out: Path, kill_after: tuple[str, int]) -> bool:
+    what, k = kill_after
+    if what == "articles":
+        return server.snapshot()["articles_served"] >= k
+    return len(list(out.glob("articles/crawl_date=*/site=*/*.parquet"))) >= k
+
+
+def one_trial(n: int, kill_after: tuple[str, int], site: SyntheticSite, workdir: Path, *, part_rows: int,
               timeout: float) -> dict:
     import psutil
 
     out = workdir / f"trial-{n:02d}"
     extra = {"NEWSCLEAN_PART_ROWS": part_rows, "LOG_LEVEL": "WARNING", "MEMUSAGE_ENABLED": False}
-    trial = {"trial": n, "kill_after_articles": kill_after}
+    trial = {"trial": n, "kill_after": f"{kill_after[1]} {kill_after[0]}"}
     with SyntheticServer(site) as server:
         cmd = crawl_command(site, server.url, out, 16, extra)
         t0 = time.monotonic()
         proc = subprocess.Popen(cmd, cwd=PROJECT, env=subprocess_env(), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         try:
-            while server.snapshot()["articles_served"] < kill_after and proc.poll() is None:
+            while not _moment_reached(server, out, kill_after) and proc.poll() is None:
                 if time.monotonic() - t0 > timeout:
                     raise TimeoutError(f"trial {n}: {kill_after} articles not served in {timeout} s")
                 time.sleep(0.005)
@@ -148,7 +157,9 @@ def run_trials(trials: int, pages: int, *, seed: int = 12, part_rows: int = 20, 
                workdir: Path | None = None, progress: bool = True) -> dict:
     site = SyntheticSite(pages)
     rng = random.Random(seed)
-    moments = [rng.randint(1, pages - 1) for _ in range(trials)]
+    parts = max(3, pages // part_rows)
+    moments = [("articles", rng.randint(1, pages - 1)) if n % 2 else ("parts", rng.randint(1, parts - 2))
+               for n in range(1, trials + 1)]
     started = time.monotonic()
     results = []
     with tempfile.TemporaryDirectory(prefix="newsclean-kill-", dir=workdir) as tmp:
@@ -157,13 +168,14 @@ def run_trials(trials: int, pages: int, *, seed: int = 12, part_rows: int = 20, 
             results.append(result)
             if progress:
                 before, after = result["before_rerun"], result["after_rerun"]
-                print(f"trial {n:>2}: killed after {kill_after:>3} articles ({result['killed_at_s']:>5} s, "
+                print(f"trial {n:>2}: killed after {result['kill_after']:>12} ({result['killed_at_s']:>5} s, "
                       f"{before['rows']:>3} rows in {before['files']:>2} parts); re-run: {after['rows']} rows, "
                       f"corrupt {len(after['corrupt'])}, duplicates {after['duplicates']}, "
                       f"missing {after['missing']} -> {'ok' if result['ok'] else 'FAILED'}", flush=True)
     totals = {
         "trials": trials, "trials_ok": sum(r["ok"] for r in results),
         "kills_while_running": sum(r["running_at_kill"] for r in results),
+        "kills_after_committed_parts": sum(r["before_rerun"]["files"] > 0 for r in results),
         "corrupt_files": sum(len(r["after_rerun"]["corrupt"]) + len(r["before_rerun"]["corrupt"]) for r in results),
         "temporary_files_left": sum(len(r["after_rerun"]["temporary_files"]) for r in results),
         "duplicates": sum(r["after_rerun"]["duplicates"] for r in results),

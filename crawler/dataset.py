@@ -323,10 +323,14 @@ class DatasetWriter:
             raise DatasetWriteError(self.failures[-1]) from exc
         del self._parts[site]
         rel = path.relative_to(self.root).as_posix()
-        # Only now that the rows are durable do their keys become "seen". (A failure here leaves a
-        # part in place but unrecorded: the next run's recover() records it.)
+        # Only now that the rows are durable do their keys become "seen".
         try:
             self.state.commit_part(rel, part.rows, part.urls, part.hashes, self.run_id)
+        except Exception as exc:  # noqa: BLE001 - the part is in place: the next run's recover() records it
+            self.files.append(rel)
+            self.failures.append(f"{rel}: written, not recorded in the state store: {type(exc).__name__}: {exc}"[:500])
+            log.error("dataset: %s", self.failures[-1])
+            raise DatasetWriteError(self.failures[-1]) from exc
         finally:
             part.lock.release()
         if self.on_commit is not None:
