@@ -57,7 +57,6 @@ class Case:
     expected: str  # the row's status
     note: str
     error_has: str = ""  # a word the row's error must contain
-    interim: str = ""  # the status before the cleaners' side of issue 12 is merged (crawl side correct)
 
 
 def _case_path(name: str) -> str:
@@ -80,11 +79,9 @@ CASES = [
     Case("redirect-sister", _case_path("redirect-sister"), "ok", f"301 to the sister domain {SISTER}: followed"),
     Case("gzip-bomb", _case_path("gzip-bomb"), "too_large", "Content-Encoding: gzip, inflates to --bomb-mb"),
     Case("chunked-huge", _case_path("chunked-huge"), "too_large", "chunked, no Content-Length, --chunked-mb"),
-    Case("utf16-header", _case_path("utf16-header"), "ok", "UTF-16LE, no BOM, charset only in Content-Type",
-         interim="not_html"),
+    Case("utf16-header", _case_path("utf16-header"), "ok", "UTF-16LE, no BOM, charset only in Content-Type"),
     Case("status-40000", _case_path("status-40000"), "fetch_error", "HTTP status line 40000", "40000"),
-    Case("poison-jsonld", _case_path("poison-jsonld"), "ok", "JSON-LD with lone surrogate escapes (\\ud800)",
-         interim="cleaner_error"),
+    Case("poison-jsonld", _case_path("poison-jsonld"), "ok", "JSON-LD with lone surrogate escapes (\\ud800)"),
 ]
 
 SITEMAP_CASES = {  # path -> the manifest's discovery_refused key it must add to
@@ -292,8 +289,7 @@ def run_matrix(workdir: Path, *, bomb_mb: int = 1024, chunked_mb: int = 50, time
         ok = len(got) == 1 and status == case.expected and case.error_has in (row.get("error") or "")
         matrix.append({"case": case.name, "url": ORIGIN + case.path, "note": case.note, "expected": case.expected,
                        "got": status, "rows": len(got), "error": (row.get("error") or "")[:160],
-                       "http_status": row.get("http_status"), "final_url": row.get("final_url"), "pass": ok,
-                       "pass_crawl_side": ok or (len(got) == 1 and bool(case.interim) and status == case.interim)})
+                       "http_status": row.get("http_status"), "final_url": row.get("final_url"), "pass": ok})
     sitemaps = []
     for path, key in SITEMAP_CASES.items():
         sitemaps.append({"sitemap": ORIGIN + path, "expected": key, "fetched": path in server.requests})
@@ -315,7 +311,6 @@ def run_matrix(workdir: Path, *, bomb_mb: int = 1024, chunked_mb: int = 50, time
     rest = (all(s["pass"] for s in sitemaps) and all(v for k, v in checks.items() if k != "exit_code")
             and done.returncode == 0)
     passed = rest and all(m["pass"] for m in matrix)
-    passed_crawl_side = rest and all(m["pass_crawl_side"] for m in matrix)
     return {
         "benchmark": "faults", "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
@@ -325,7 +320,6 @@ def run_matrix(workdir: Path, *, bomb_mb: int = 1024, chunked_mb: int = 50, time
         "matrix": matrix,
         "sitemaps": sitemaps, "discovery_refused": refused, "checks": checks, "extra_rows": extra_rows,
         "manifest_counts": manifest.get("counts_by_status"), "passed": passed,
-        "passed_crawl_side": passed_crawl_side,
         "stderr_tail": done.stderr[-2000:] if not passed else "",
     }
 
@@ -333,16 +327,14 @@ def run_matrix(workdir: Path, *, bomb_mb: int = 1024, chunked_mb: int = 50, time
 def print_report(report: dict) -> None:
     print(f"{'case':<18} {'expected':<12} {'got':<14} rows  pass  error")
     for m in report["matrix"]:
-        verdict = "yes" if m["pass"] else ("crawl side ok" if m["pass_crawl_side"] else "NO")
+        verdict = "yes" if m["pass"] else "NO"
         print(f"{m['case']:<18} {m['expected']:<12} {str(m['got']):<14} {m['rows']:>4}  {verdict:<4}  "
               f"{m['error'][:70]}")
     for s in report["sitemaps"]:
         print(f"{s['sitemap'].rsplit('/', 1)[-1]:<18} refused as {s['expected']!r}: {s['refused_in_manifest']} "
               f"{'yes' if s['pass'] else 'NO'}")
     print("checks:", json.dumps(report["checks"]))
-    verdict = "PASSED" if report["passed"] else (
-        "PASSED on the crawl side (cases marked 'crawl side ok' wait for the cleaners' fixes)"
-        if report["passed_crawl_side"] else "FAILED")
+    verdict = "PASSED" if report["passed"] else "FAILED"
     print(verdict, f"({report['wall_s']} s; largest child process peak RSS "
           f"{report['largest_child_peak_rss_mb']} MB)")
 
