@@ -66,9 +66,18 @@ def failed_page_row(page: SavedPage, exc: BaseException) -> dict:
     return page_row(page, article)
 
 
+_WARM_UP_PAGE = ("<html><head><title>Warm-up</title></head><body><article><h1>Warm-up page</h1>"
+                  + "".join(f"<p>Paragraph {n}: the worker cleans this page once before its first real one, "
+                            f"so that the libraries and models it loads on first use are in memory.</p>"
+                            for n in range(6)) + "</article></body></html>")
+
+
 def warm_up() -> None:
-    """Worker initializer: load the parsers and models before the first page's clock starts."""
-    clean(b"<html><head><title>warm up</title></head><body><p>warm up</p></body></html>")
+    """Worker initializer (here and in the crawl's workers): clean one small article page before
+    saying ready, so that what clean() loads on first use (the block classifier, language and
+    date models, lazy imports: a second or more) is in memory, a page's time limit measures the
+    page, and a fresh worker's first page is not its victim."""
+    clean(_WARM_UP_PAGE, url="https://news.example.org/2025/01/02/warm-up-page", kind="html")
 
 
 def _light(page: SavedPage) -> SavedPage:

@@ -27,6 +27,7 @@ import threading
 from typing import NamedTuple
 
 from cleaners.article import STATUS_CLEANER_ERROR, STATUS_TIMEOUT
+from cleaners.batch import DEFAULT_TIME_LIMIT  # one default for newsclean clean and the crawl
 from cleaners.pool import TaskTimeout, WorkerDied, WorkerPool
 
 from .rows import page_to_row
@@ -37,7 +38,6 @@ _LOCK = threading.Lock()
 _POOL: "CleanPool | None" = None
 _USERS = 0
 MAX_AUTO_WORKERS = 4
-DEFAULT_TIME_LIMIT = 30.0
 
 
 def clean_workers(settings) -> int:
@@ -59,22 +59,13 @@ def time_limit(settings) -> float | None:
     return seconds if seconds > 0 else None
 
 
-_WARM_UP_PAGE = ("<html><head><title>Warm-up</title></head><body><article><h1>Warm-up page</h1>"
-                  + "".join(f"<p>Paragraph {n}: the worker cleans this page once before its first real one, "
-                            f"so that the libraries and models it loads on first use are in memory.</p>"
-                            for n in range(6)) + "</article></body></html>")
-
-
 def _start_worker() -> None:
-    """Clean one small page before saying ready: what clean() loads on first use (the block
-    classifier, language and date models, lazy imports: a second or more) is loaded here, so a
-    page's time limit measures the page, and a fresh worker's first page is not its victim."""
+    """Worker initializer: the crawl's log format, then cleaners.batch.warm_up (models loaded
+    before the first page's clock starts)."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
-    from cleaners import clean
-    from cleaners.generic import extract as generic
+    from cleaners.batch import warm_up
 
-    generic._model()
-    clean(_WARM_UP_PAGE, url="https://news.example.org/2025/01/02/warm-up-page", kind="html")
+    warm_up()
 
 
 def _clean_in_worker(page: dict, run_id: str | None, max_bytes: int) -> tuple[dict, str | None]:
