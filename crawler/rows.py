@@ -79,6 +79,7 @@ def page_to_row(page, run_id: str | None, max_bytes: int = MAX_BYTES) -> Article
 
 
 def _record(article, page, run_id) -> dict:
+    article.url = page.get("url") or article.url  # the site's own URL keys the row (before sanitising)
     record = article_record(
         article,
         final_url=page.get("final_url") or page.get("url"),
@@ -87,7 +88,6 @@ def _record(article, page, run_id) -> dict:
         source=page.get("source"),
         crawl_run_id=run_id,
     )
-    record["url"] = page.get("url") or article.url
     return record
 
 
