@@ -219,14 +219,16 @@ MIN_UNIT_SIBLINGS = 3
 
 
 def _sibling_counts(parent, cache: dict) -> dict:
-    counts = cache.get(id(parent))
+    """{(tag, class): count} of parent's children. Keyed by the element itself, not id(): lxml
+    makes a new proxy object for an element nobody holds, and an id() may then be reused."""
+    counts = cache.get(parent)
     if counts is None:
         counts = {}
         for child in parent:
             if isinstance(child.tag, str):
                 key = (child.tag, child.get("class"))
                 counts[key] = counts.get(key, 0) + 1
-        cache[id(parent)] = counts
+        cache[parent] = counts
     return counts
 
 
