@@ -204,3 +204,36 @@ def test_metadata_runs_and_counts_add_up(wcxb, tmp_path):
         assert rates and all(v is None or 0.0 <= v <= 1.0 for v in rates), (system, overall)
         for page in report["per_page"].values():
             assert set(page[system]["scores"]) == fields
+
+
+def test_quality_on_the_other_labelled_sets(tmp_path):
+    """quality.py --set scores dragnet-2013 (words), trafilatura-eval (snippets) and chinese-wce
+    (characters) in one run, with their held-out parts."""
+    bench = SHARED / "bench"
+    if not all((bench / name / "ground-truth").is_dir() for name in ("dragnet-2013", "trafilatura-eval", "chinese-wce")):
+        pytest.skip(f"{bench} lacks dragnet-2013 / trafilatura-eval / chinese-wce")
+    out = tmp_path / "sets.json"
+    done = run("quality.py", "--set", "dragnet,trafeval,chinese", "--sample", "4", "--systems",
+               "ours,trafilatura", "--json", str(out), "--quiet")
+    assert done.returncode == 0, done.stderr[-3000:]
+    sets = json.loads(out.read_text(encoding="utf-8"))["sets"]
+    assert sets["dragnet"]["headline"] == "all" and sets["dragnet"]["split"]["heldout_pages"] == 4
+    for name in ("dragnet", "chinese"):
+        for system in ("ours", "trafilatura"):
+            overall = sets[name]["figures"][system]["all"]
+            assert overall["n"] == 4 and 0.0 <= overall["precision"] <= 1.0 and 0.0 <= overall["f1"] <= 1.0
+    assert sets["chinese"]["figures"]["trafilatura"]["all"]["f1"] > 0.3  # GBK pages decoded for the baselines
+    snippets = sets["trafeval"]["figures"]["ours"]["all"]
+    assert 0 <= snippets["without_found"] <= snippets["without_total"] and snippets["with_total"] > 0
+    assert "f1" not in snippets
+
+
+def test_character_tokens_split_cjk_only():
+    sys.path.insert(0, str(PROJECT / "bench"))
+    try:
+        import labelled
+    finally:
+        sys.path.remove(str(PROJECT / "bench"))
+    assert labelled.char_tokens("新闻 Tram line, 2029") == ["新", "闻", "tram", "line", "2029"]
+    assert labelled.bag_prf(["a", "b"], ["a", "c"]) == (0.5, 0.5, 0.5)
+    assert labelled.is_heldout("dragnet", "example.com")

@@ -45,7 +45,8 @@ KEYWORDS = ["comment", "nav", "menu", "footer", "header", "sidebar", "share", "s
             "section", "container", "wrap", "col", "row", "user", "avatar", "sign", "byline", "lead",
             "summary", "intro", "headline", "heading", "teaser", "ad", "ads", "advert", "sponsor", "skip",
             "sr-only", "visually-hidden", "icon", "logo", "brand", "cart", "checkout", "filter", "sort",
-            "tab", "accordion", "code", "highlight", "doc", "markdown", "prose", "rich", "wysiwyg", "quote"]
+            "tab", "accordion", "code", "highlight", "doc", "markdown", "prose", "rich", "wysiwyg", "quote",
+            "credit", "photo", "recent", "latest", "bio"]
 KEYWORDS = list(dict.fromkeys(KEYWORDS))
 _KW_BIT = {k: 1 << i for i, k in enumerate(KEYWORDS)}
 _SHORT_KW = {"ad", "ads", "col", "row", "tab", "top", "tag", "btn", "doc", "toc", "faq", "nav", "rich"}
@@ -201,10 +202,86 @@ def feature_names() -> list[str]:
     names += [f"own:{t}" for t in OWN_TAGS] + ["own:other"]
     names += [f"anc:{t}" for t in ANC_TAGS]
     names += [f"kw_own:{k}" for k in KEYWORDS] + [f"kw_anc:{k}" for k in KEYWORDS]
+    names += REPEAT_NAMES
     names += ["sub_log_words_parent", "sub_link_density_parent", "sub_log_words_gparent",
               "sub_link_density_gparent", "good_share_parent", "good_share_gparent", "in_best",
               "best_ratio_parent", "best_ratio_gparent", "page_good_share"]
     return names
+
+
+# Repeated shapes (a teaser list, a sidebar of cards): the nearest element at or above the block
+# (up to UNIT_LEVELS levels) that is one of >= 3 siblings sharing its tag and class -- the "unit"
+# of a list of things -- and what the unit holds.
+REPEAT_NAMES = ["rep:log_sig_page", "rep:log_unit_siblings", "rep:unit_level", "rep:unit_link_head",
+                "rep:unit_log_words", "rep:unit_link_density", "rep:unit_log_blocks"]
+UNIT_LEVELS = 3
+MIN_UNIT_SIBLINGS = 3
+
+
+def _sibling_counts(parent, cache: dict) -> dict:
+    """{(tag, class): count} of parent's children. Keyed by the element itself, not id(): lxml
+    makes a new proxy object for an element nobody holds, and an id() may then be reused."""
+    counts = cache.get(parent)
+    if counts is None:
+        counts = {}
+        for child in parent:
+            if isinstance(child.tag, str):
+                key = (child.tag, child.get("class"))
+                counts[key] = counts.get(key, 0) + 1
+        cache[parent] = counts
+    return counts
+
+
+def _repeat_features(blocks: list[Block], words: np.ndarray, links: np.ndarray) -> np.ndarray:
+    """REPEAT_NAMES columns. A unit is found by walking up the block elements (Block.parent), so
+    its subtree figures are sums over the text blocks at most UNIT_LEVELS levels below it."""
+    n = len(blocks)
+    out = np.zeros((n, len(REPEAT_NAMES)), dtype=np.float32)
+    out[:, 2] = -1.0
+    sig_count: dict = {}
+    for b in blocks:
+        key = (b.tag, b.el.get("class"))
+        sig_count[key] = sig_count.get(key, 0) + 1
+    # subtree sums per block element (by Block.index), bottom-up over the text blocks' ancestors
+    sub_words: dict[int, float] = {}
+    sub_links: dict[int, float] = {}
+    sub_blocks: dict[int, int] = {}
+    link_head: dict[int, bool] = {}
+    for i, b in enumerate(blocks):
+        w, linked = float(words[i]), float(words[i] * links[i])
+        is_head = (links[i] >= 0.6 and 0 < words[i] <= 20) or (b.tag in _HEADINGS and links[i] > 0)
+        unit, level = b, 0
+        while unit is not None and level <= UNIT_LEVELS:
+            k = unit.index
+            sub_words[k] = sub_words.get(k, 0.0) + w
+            sub_links[k] = sub_links.get(k, 0.0) + linked
+            sub_blocks[k] = sub_blocks.get(k, 0) + 1
+            if is_head:
+                link_head[k] = True
+            unit, level = unit.parent, level + 1
+    cache: dict = {}
+    for i, b in enumerate(blocks):
+        out[i, 0] = math.log(sig_count[(b.tag, b.el.get("class"))])
+        unit, level = b, 0
+        while unit is not None and level <= UNIT_LEVELS:
+            parent = unit.el.getparent()
+            if parent is None:
+                break
+            same = _sibling_counts(parent, cache).get((unit.el.tag, unit.el.get("class")), 0)
+            if same >= MIN_UNIT_SIBLINGS:
+                k = unit.index
+                out[i, 1] = math.log(same)
+                out[i, 2] = level
+                out[i, 3] = link_head.get(k, False)
+                out[i, 4] = math.log1p(sub_words[k])
+                out[i, 5] = sub_links[k] / max(sub_words[k], 1.0)
+                out[i, 6] = math.log(sub_blocks[k])
+                break
+            unit, level = unit.parent, level + 1
+    return out
+
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def inside(parents, top: int) -> list[bool]:
@@ -407,5 +484,6 @@ def features(blocks: list[Block], traf_text: str | None = "", title: str | None 
         if p is not None:
             X[i, 28] = lw[p]
             X[i, 29] = links[p]
+    X[:, -10 - len(REPEAT_NAMES):-10] = _repeat_features(blocks, words, links)
     X[:, -10:] = _container_features(blocks, words, links)
     return X
