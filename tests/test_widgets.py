@@ -165,3 +165,21 @@ def test_a_sentence_that_opens_like_a_prompt_stays():
     # a phrase of three words or more says it all, sentence or not
     assert widgets.widget_line("Get all the latest IPL 2023 news on Republic World, and follow us on "
                                "Twitter and Facebook.") == "prompt"
+
+
+def test_a_url_no_parser_reads_is_no_article_link_and_costs_no_row():
+    """A hostile page URL ("http://[::1", an unclosed IPv6 host) once made the DOM widget check
+    raise, so the page became a cleaner_error row (found by bench/fuzz.py after the merge)."""
+    from cleaners import clean
+    from cleaners.generic.widgets import is_article_link
+
+    assert is_article_link("/news/2025/01/02/other-story", "http://[::1") is False
+    assert is_article_link("http://[::1/news/x", "https://example.org/a") is False
+    paragraph = "The council met on Tuesday and voted on the budget after a long debate. " * 3
+    page = ('<html><head><title>Council votes</title><script type="application/ld+json">'
+            '{"@type": "NewsArticle", "headline": "Council votes"}</script></head><body><article>'
+            '<h1>Council votes</h1>' + f"<p>{paragraph}</p>" * 4 +
+            '<p>Read more: <a href="/news/2025/01/02/other-story">Another story</a></p></article></body></html>')
+    article = clean(page.encode(), url="http://[::1", kind="html")
+    assert article.status == "ok", article.error
+    assert article.text.count("The council met") == 12

@@ -179,8 +179,11 @@ def is_article_link(href: str | None, page_url: str | None) -> bool:
     """The link points to another article of the page's own site."""
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
         return False
-    target = urljoin(page_url or "", href)
-    parts = urlsplit(target)
+    try:
+        target = urljoin(page_url or "", href)
+        parts = urlsplit(target)
+    except ValueError:  # a URL no parser reads ("http://[::1"): not a link we can judge, so kept
+        return False
     if parts.scheme not in ("http", "https", ""):
         return False
     if page_url and parts.netloc and registered_domain(target) != registered_domain(page_url):
