@@ -25,6 +25,7 @@ from readability import Document
 
 from ..article import Extracted, count_words
 from ..metadata.bylines import byline_authors
+from . import articlebody
 from . import blockcontext
 from . import blockmodel
 from . import blocks
@@ -330,8 +331,8 @@ def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tu
         judged = block_probabilities(tree, url, meta)
         if judged is not None:
             found, proba, threshold = judged
-            chosen = [b.text for b in article_end(outside_comment_sections(
-                [b for b, p in zip(found, proba) if p >= threshold]))]
+            chosen = [b.text for b in articlebody.within_article(article_end(outside_comment_sections(
+                [b for b, p in zip(found, proba) if p >= threshold])), tree)]
             if _words(chosen) > _words(paragraphs):
                 paragraphs, extractor = chosen, "blocks"
     if _words(paragraphs) < MIN_WORDS and not is_large(tree):

@@ -1,0 +1,86 @@
+"""The article's container rule (cleaners/generic/articlebody.py) on pages written here: blocks
+outside the element the template names as the body go, the headline zone above it stays, and
+nothing changes when the page names no container or the container holds too little."""
+from __future__ import annotations
+
+import lxml.html
+
+import cleaners
+from cleaners.generic import articlebody, blocks
+
+BIO = ("I am a designer and illustrator living by the sea with two cats, and this blog is where I "
+       "share the things I make, the books I read and the places I visit on long weekends away.")
+POST = ["We spent the weekend printing linocut cards for the winter fair in the old town hall.",
+        "Each card took about ten minutes to ink and press, and we made sixty of them in the end."]
+LEAD = "A weekend of ink, paper and far too much tea at the kitchen table."
+
+
+def blog_page(container_class: str = "entry-content", extra_sidebar: str = "") -> str:
+    return f"""<html><head><title>Linocut cards</title></head><body>
+<div id="wrapper"><div class="main-column"><div class="hentry-wrap">
+  <div class="post-header"><h1>Linocut cards for the winter fair</h1><p class="lead">{LEAD}</p></div>
+  <div class="{container_class}">{''.join(f'<p>{p}</p>' for p in POST)}</div>
+  <div class="post-footer"><p>Posted in <a href="/c/print">Printmaking</a></p></div>
+</div></div>
+<div class="sidebar"><h2>About me</h2><p>{BIO}</p>{extra_sidebar}
+  <ul><li><a href="/c/a">Printmaking (41)</a></li><li><a href="/c/b">Travel (12)</a></li>
+  <li><a href="/c/c">Books (30)</a></li></ul></div></div></body></html>"""
+
+
+def chosen_all(html: str):
+    tree = lxml.html.document_fromstring(html)
+    return tree, list(blocks.segment(tree))
+
+
+def texts(found) -> list[str]:
+    return [b.text for b in found]
+
+
+def test_blocks_outside_the_named_body_go_and_the_headline_zone_stays():
+    tree, found = chosen_all(blog_page())
+    kept = texts(articlebody.within_article(found, tree))
+    assert "Linocut cards for the winter fair" in kept
+    assert LEAD in kept
+    assert all(p in kept for p in POST)
+    assert BIO not in kept
+    assert "Printmaking (41)" not in kept
+    assert not any("Posted in" in t for t in kept)  # after the body, outside it
+
+
+def test_no_named_container_changes_nothing():
+    tree, found = chosen_all(blog_page(container_class="stuff"))
+    assert articlebody.body_container(tree) is None
+    assert texts(articlebody.within_article(found, tree)) == texts(found)
+
+
+def test_a_container_holding_too_little_of_the_chosen_text_changes_nothing():
+    long_sidebar = "".join(f"<p>{BIO}</p>" for _ in range(4))
+    tree, found = chosen_all(blog_page(extra_sidebar=long_sidebar))
+    container = articlebody.body_container(tree)
+    assert container is not None and container.get("class") == "entry-content"
+    assert texts(articlebody.within_article(found, tree)) == texts(found)
+
+
+def test_the_first_of_several_articles_is_not_taken_for_the_body():
+    html = ("<html><body>" + "".join(
+        f"<article><h2>Post {i}</h2><p>{POST[0]} Number {i}.</p></article>" for i in range(3))
+        + "</body></html>")
+    tree, found = chosen_all(html)
+    assert articlebody.body_container(tree) is None
+    assert texts(articlebody.within_article(found, tree)) == texts(found)
+
+
+def test_a_single_article_element_is_the_body():
+    html = (f"<html><body><div class='side'><p>{BIO}</p></div><article><h1>Title here</h1>"
+            f"<p>{POST[0]}</p><p>{POST[1]}</p></article></body></html>")
+    tree, found = chosen_all(html)
+    assert articlebody.body_container(tree).tag == "article"
+    assert texts(articlebody.within_article(found, tree)) == ["Title here", *POST]
+
+
+def test_clean_keeps_the_short_post_and_leaves_the_sidebar_out():
+    article = cleaners.clean(blog_page().encode(), url="https://blog.example.org/2026/11/linocut", kind="html")
+    assert article.status == "ok", article.error
+    assert all(p in article.text for p in POST)
+    assert BIO not in article.text
+    assert "Printmaking (41)" not in article.text
