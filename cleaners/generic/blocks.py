@@ -400,7 +400,11 @@ def _norm_tokens(text: str) -> list[str]:
 
 def features(blocks: list[Block], traf_text: str | None = "", title: str | None = None,
              ld_body: str | None = None) -> np.ndarray:
-    """A (len(blocks), N_FEATURES) float32 matrix."""
+    """A (len(blocks), N_FEATURES) float32 matrix.
+
+    The per-block figures are gathered in Python lists and written a column at a time (a numpy
+    element assignment costs more than the arithmetic); each value is the same Python number as
+    before, cast to float32 once, so the matrix is bit for bit what an element-wise fill gives."""
     n = len(blocks)
     X = np.zeros((n, N_FEATURES), dtype=np.float32)
     if not n:
@@ -408,51 +412,64 @@ def features(blocks: list[Block], traf_text: str | None = "", title: str | None 
     traf_key = " " + " ".join(_norm_tokens(traf_text)) + " " if traf_text else ""
     ld_key = " " + " ".join(_norm_tokens(ld_body)) + " " if ld_body else ""
     title_key = " ".join(_norm_tokens(title)) if title else ""
-    words = np.zeros(n, dtype=np.float32)
-    chars = np.zeros(n, dtype=np.float32)
-    links = np.zeros(n, dtype=np.float32)
-    in_traf = np.zeros(n, dtype=np.float32)
     tag_counts: dict[tuple, int] = {}
-    for i, b in enumerate(blocks):
+    for b in blocks:
         key = (id(b.parent), b.tag)
         tag_counts[key] = tag_counts.get(key, 0) + 1
     own_index = {id(b): i for i, b in enumerate(blocks)}
     total_chars = 0.0
-    cum_chars = np.zeros(n, dtype=np.float32)
-    for i, b in enumerate(blocks):
+    n_words, n_chars, link_share, cum = [], [], [], []
+    punct, digits, upper, mean_len, commas, sentences = [], [], [], [], [], []
+    in_traf_list, in_ld, is_title, siblings, bullet, pipes, own_tag = [], [], [], [], [], [], []
+    log1p, count_punct, count_digits, count_upper = math.log1p, _PUNCT.findall, _DIGIT.findall, _UPPER.findall
+    other_tag = len(OWN_TAGS)
+    for b in blocks:
         text = b.text
         toks = _norm_tokens(text)
         nw = len(toks)
         nc = len(text)
-        cum_chars[i] = total_chars
+        cum.append(total_chars)
         total_chars += nc
-        words[i], chars[i] = nw, nc
-        links[i] = min(1.0, b.link_chars / nc) if nc else 0.0
-        row = X[i]
-        row[0] = math.log1p(nc)
-        row[1] = math.log1p(nw)
-        row[2] = links[i]
-        row[3] = b.depth
-        row[6] = len(_PUNCT.findall(text)) / nc
-        row[7] = len(_DIGIT.findall(text)) / nc
-        row[8] = len(_UPPER.findall(text)) / nc
-        row[9] = text.endswith(_SENT_END)
-        row[10] = (sum(len(t) for t in toks) / nw) if nw else 0.0
-        row[11] = text.count(",")
-        row[12] = text.count(". ") + text.count("? ") + text.count("! ")
-        row[13] = b.hidden
+        n_words.append(nw)
+        n_chars.append(nc)
+        link_share.append(min(1.0, b.link_chars / nc) if nc else 0.0)
+        punct.append(len(count_punct(text)) / nc)
+        digits.append(len(count_digits(text)) / nc)
+        upper.append(len(count_upper(text)) / nc)
+        mean_len.append((sum(map(len, toks)) / nw) if nw else 0.0)
+        commas.append(text.count(","))
+        sentences.append(text.count(". ") + text.count("? ") + text.count("! "))
+        traf = ld = same_title = 0.0
         if toks:
-            key = " " + " ".join(toks) + " "
+            joined = " ".join(toks)
+            key = " " + joined + " "
             if traf_key and key in traf_key:
-                in_traf[i] = 1.0
+                traf = 1.0
             if ld_key and key in ld_key:
-                row[32] = 1.0
-            if title_key and " ".join(toks) == title_key:
-                row[31] = 1.0
-        row[30] = tag_counts.get((id(b.parent), b.tag), 0)
-        row[33] = text[:1] in "-•*·–—►▸›»"
-        row[34] = text.count("|") + text.count(" / ")
-        row[_N_BASE + _OWN_INDEX.get(b.tag, len(OWN_TAGS))] = 1.0
+                ld = 1.0
+            if title_key and joined == title_key:
+                same_title = 1.0
+        in_traf_list.append(traf)
+        in_ld.append(ld)
+        is_title.append(same_title)
+        siblings.append(tag_counts.get((id(b.parent), b.tag), 0))
+        bullet.append(text[:1] in "-•*·–—►▸›»")
+        pipes.append(text.count("|") + text.count(" / "))
+        own_tag.append(_N_BASE + _OWN_INDEX.get(b.tag, other_tag))
+    words = np.array(n_words, dtype=np.float32)
+    links = np.array(link_share, dtype=np.float32)
+    in_traf = np.array(in_traf_list, dtype=np.float32)
+    cum_chars = np.array(cum, dtype=np.float32)
+    X[:, 0] = [log1p(c) for c in n_chars]
+    X[:, 1] = [log1p(w) for w in n_words]
+    X[:, 2] = links
+    X[:, 3] = [b.depth for b in blocks]
+    X[:, 6], X[:, 7], X[:, 8] = punct, digits, upper
+    X[:, 9] = [b.text.endswith(_SENT_END) for b in blocks]
+    X[:, 10], X[:, 11], X[:, 12] = mean_len, commas, sentences
+    X[:, 13] = [b.hidden for b in blocks]
+    X[:, 30], X[:, 31], X[:, 32], X[:, 33], X[:, 34] = siblings, is_title, in_ld, bullet, pipes
+    X[np.arange(n), own_tag] = 1.0
     base = _N_BASE + len(OWN_TAGS) + 1
     X[:, base:base + len(ANC_TAGS)] = _unpack([b.anc_tags for b in blocks], len(ANC_TAGS))
     base += len(ANC_TAGS)
@@ -479,11 +496,14 @@ def features(blocks: list[Block], traf_text: str | None = "", title: str | None 
     X[:, 25] = math.log1p(n)
     X[:, 26] = math.log1p(total_words)
     X[:, 27] = float(link_words.sum()) / max(total_words, 1.0)
+    rows, parents = [], []
     for i, b in enumerate(blocks):
         p = own_index.get(id(b.parent)) if b.parent is not None else None
         if p is not None:
-            X[i, 28] = lw[p]
-            X[i, 29] = links[p]
+            rows.append(i)
+            parents.append(p)
+    X[rows, 28] = lw[parents]
+    X[rows, 29] = links[parents]
     X[:, -10 - len(REPEAT_NAMES):-10] = _repeat_features(blocks, words, links)
     X[:, -10:] = _container_features(blocks, words, links)
     return X
