@@ -64,13 +64,19 @@ _TOKEN_RE = re.compile(r"[a-z]+")
 _WORD_RE = re.compile(r"\w+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _MAX_DEPTH = 300
+_SPACERS = frozenset({"br", "hr", "img", "input"})  # inline elements that separate words
 
 
 _BITS_CACHE: dict[str, int] = {}
 
 
 def _class_bits(el) -> int:
-    cls, ident = el.get("class"), el.get("id")
+    return _bits_of(el.get("class"), el.get("id"))
+
+
+def _bits_of(cls: str | None, ident: str | None) -> int:
+    """The keyword bits (and COMMENT_SECTION_BIT) of a class and an id attribute, cached: a
+    page repeats its few class names on hundreds of elements."""
     if not cls and not ident:
         return 0
     value = (cls, ident)  # (not one joined string: the comment-section patterns are anchored)
@@ -117,54 +123,59 @@ def segment(tree) -> list[Block]:
     blocks.append(root)
 
     def walk(el, cur: Block, depth: int, anc_bits: int, anc_tags: int, in_link: bool, hidden: bool):
+        # The hottest loop of the generic path (every element of the page): attributes are read
+        # only when they can still matter, and names are bound locally.
+        cur_parts = cur.parts
         for child in el:
             tag = child.tag
-            if not isinstance(tag, str):  # comment, processing instruction
-                if child.tail:
-                    cur.parts.append(child.tail)
+            if isinstance(tag, str):  # not a comment or processing instruction
+                tag = tag.lower()
+                skip = tag in SKIP_TAGS
+            else:
+                skip = True
+            if skip:
+                tail = child.tail
+                if tail:
+                    cur_parts.append(tail)
                     if in_link:
-                        cur.link_chars += len(child.tail)
+                        cur.link_chars += len(tail)
                 continue
-            tag = tag.lower()
-            if tag in SKIP_TAGS:
-                if child.tail:
-                    cur.parts.append(child.tail)
-                    if in_link:
-                        cur.link_chars += len(child.tail)
-                continue
-            child_hidden = hidden or child.get("hidden") is not None or child.get("aria-hidden") == "true"
-            style = child.get("style")
-            if style and not child_hidden and _HIDDEN_STYLE.search(style):
-                child_hidden = True
-            bits = _class_bits(child)
+            get = child.get
+            child_hidden = hidden or get("hidden") is not None or get("aria-hidden") == "true"
+            if not child_hidden:
+                style = get("style")
+                if style and _HIDDEN_STYLE.search(style):
+                    child_hidden = True
+            bits = _bits_of(get("class"), get("id"))
             child_link = in_link or tag == "a"
-            if tag in BLOCK_TAGS:
-                block = Block(child, tag, depth + 1, bits, anc_bits | cur.own_bits, anc_tags, child_hidden,
-                              len(blocks), cur)
-                blocks.append(block)
-                target = block
+            is_block = tag in BLOCK_TAGS
+            if is_block:
+                target = Block(child, tag, depth + 1, bits, anc_bits | cur.own_bits, anc_tags, child_hidden,
+                               len(blocks), cur)
+                blocks.append(target)
             else:
                 target = cur
-                if tag in ("br", "hr", "img", "input"):
-                    target.parts.append(" ")
-            if child.text:
-                target.parts.append(child.text)
+                if tag in _SPACERS:
+                    cur_parts.append(" ")
+            text = child.text
+            if text:
+                target.parts.append(text)
                 if child_link:
-                    target.link_chars += len(child.text)
-            if not len(child):
-                pass
-            elif depth < _MAX_DEPTH:
-                walk(child, target, depth + 1, anc_bits | cur.own_bits | (bits if target is cur else 0),
-                     anc_tags | _ANC_BIT.get(tag, 0), child_link, child_hidden)
-            elif len(child):
-                text = " ".join(t for c in child for t in [c.text_content()] if t)
-                target.parts.append(" " + text)
-            if tag in BLOCK_TAGS:
-                cur.parts.append(" ")  # the parent's text before and after a nested block stays apart
-            if child.tail:
-                cur.parts.append(child.tail)
+                    target.link_chars += len(text)
+            if len(child):
+                if depth < _MAX_DEPTH:
+                    walk(child, target, depth + 1, anc_bits | cur.own_bits | (0 if is_block else bits),
+                         anc_tags | _ANC_BIT.get(tag, 0), child_link, child_hidden)
+                else:
+                    text = " ".join(t for c in child for t in [c.text_content()] if t)
+                    target.parts.append(" " + text)
+            if is_block:
+                cur_parts.append(" ")  # the parent's text before and after a nested block stays apart
+            tail = child.tail
+            if tail:
+                cur_parts.append(tail)
                 if in_link:
-                    cur.link_chars += len(child.tail)
+                    cur.link_chars += len(tail)
 
     if body.text:
         root.parts.append(body.text)
@@ -234,50 +245,65 @@ def _sibling_counts(parent, cache: dict) -> dict:
 
 def _repeat_features(blocks: list[Block], words: np.ndarray, links: np.ndarray) -> np.ndarray:
     """REPEAT_NAMES columns. A unit is found by walking up the block elements (Block.parent), so
-    its subtree figures are sums over the text blocks at most UNIT_LEVELS levels below it."""
+    its subtree figures are sums over the text blocks at most UNIT_LEVELS levels below it.
+
+    Figures per block element are kept in lists indexed by Block.index (parents come before
+    children, so a text block's index bounds its units'), and an element's count of same-shaped
+    siblings is computed once however many text blocks share it."""
     n = len(blocks)
     out = np.zeros((n, len(REPEAT_NAMES)), dtype=np.float32)
     out[:, 2] = -1.0
+    if not n:
+        return out
+    keys = [(b.tag, b.el.get("class")) for b in blocks]
     sig_count: dict = {}
-    for b in blocks:
-        key = (b.tag, b.el.get("class"))
+    for key in keys:
         sig_count[key] = sig_count.get(key, 0) + 1
+    out[:, 0] = [math.log(sig_count[key]) for key in keys]
     # subtree sums per block element (by Block.index), bottom-up over the text blocks' ancestors
-    sub_words: dict[int, float] = {}
-    sub_links: dict[int, float] = {}
-    sub_blocks: dict[int, int] = {}
-    link_head: dict[int, bool] = {}
-    for i, b in enumerate(blocks):
-        w, linked = float(words[i]), float(words[i] * links[i])
-        is_head = (links[i] >= 0.6 and 0 < words[i] <= 20) or (b.tag in _HEADINGS and links[i] > 0)
+    size = max(b.index for b in blocks) + 1
+    sub_words = [0.0] * size
+    sub_links = [0.0] * size
+    sub_blocks = [0] * size
+    link_head = [False] * size
+    # numpy float32 scalars compared with Python floats compare in float32: so do the arrays
+    heads = (((links >= 0.6) & (words > 0) & (words <= 20))
+             | (np.asarray([b.tag in _HEADINGS for b in blocks], dtype=bool) & (links > 0))).tolist()
+    for b, w, linked, is_head in zip(blocks, words.tolist(), (words * links).tolist(), heads):
         unit, level = b, 0
         while unit is not None and level <= UNIT_LEVELS:
             k = unit.index
-            sub_words[k] = sub_words.get(k, 0.0) + w
-            sub_links[k] = sub_links.get(k, 0.0) + linked
-            sub_blocks[k] = sub_blocks.get(k, 0) + 1
+            sub_words[k] += w
+            sub_links[k] += linked
+            sub_blocks[k] += 1
             if is_head:
                 link_head[k] = True
             unit, level = unit.parent, level + 1
     cache: dict = {}
+    same_of: dict[int, int] = {}  # Block.index -> siblings of its tag and class (-1: no parent)
+    rows, columns = [], ([], [], [], [], [], [])
     for i, b in enumerate(blocks):
-        out[i, 0] = math.log(sig_count[(b.tag, b.el.get("class"))])
         unit, level = b, 0
         while unit is not None and level <= UNIT_LEVELS:
-            parent = unit.el.getparent()
-            if parent is None:
+            k = unit.index
+            same = same_of.get(k)
+            if same is None:
+                parent = unit.el.getparent()
+                same = -1 if parent is None else _sibling_counts(parent, cache).get(
+                    (unit.el.tag, unit.el.get("class")), 0)
+                same_of[k] = same
+            if same < 0:
                 break
-            same = _sibling_counts(parent, cache).get((unit.el.tag, unit.el.get("class")), 0)
             if same >= MIN_UNIT_SIBLINGS:
-                k = unit.index
-                out[i, 1] = math.log(same)
-                out[i, 2] = level
-                out[i, 3] = link_head.get(k, False)
-                out[i, 4] = math.log1p(sub_words[k])
-                out[i, 5] = sub_links[k] / max(sub_words[k], 1.0)
-                out[i, 6] = math.log(sub_blocks[k])
+                rows.append(i)
+                for column, value in zip(columns, (math.log(same), level, link_head[k], math.log1p(sub_words[k]),
+                                                   sub_links[k] / max(sub_words[k], 1.0),
+                                                   math.log(sub_blocks[k]))):
+                    column.append(value)
                 break
             unit, level = unit.parent, level + 1
+    for j, column in enumerate(columns, start=1):
+        out[rows, j] = column
     return out
 
 
@@ -318,12 +344,13 @@ def _container_features(blocks: list[Block], words: np.ndarray, links: np.ndarra
     scored = [False] * n_all
     total_good = 0.0
     first_parent = -1
-    for i, b in enumerate(blocks):
-        w = float(words[i])
-        g = w if (w >= 8 and links[i] < 0.3) else 0.0
+    ws, ls = words.tolist(), links.tolist()
+    is_good = ((words >= 8) & (links < 0.3)).tolist()  # float32 comparisons, as on the scalars
+    for b, w, share, sentence_long in zip(blocks, ws, ls, is_good):
+        g = w if sentence_long else 0.0
         k = b.index
         sub_w[k] = w
-        sub_l[k] = w * float(links[i])
+        sub_l[k] = w * share
         good[k] = g
         total_good += g
         p = parents[k]
@@ -342,12 +369,11 @@ def _container_features(blocks: list[Block], words: np.ndarray, links: np.ndarra
             sub_w[p] += sub_w[k]
             sub_l[p] += sub_l[k]
             good[p] += good[k]
-    for i, b in enumerate(blocks):  # a block's subtree figures leave out its own text
+    for b, w, share, sentence_long in zip(blocks, ws, ls, is_good):  # a block's subtree figures leave out its own text
         k = b.index
-        w = float(words[i])
         sub_w[k] -= w
-        sub_l[k] -= w * float(links[i])
-        good[k] -= w if (w >= 8 and links[i] < 0.3) else 0.0
+        sub_l[k] -= w * share
+        good[k] -= w if sentence_long else 0.0
     best, best_score = -1, 0.0
     for k in range(n_all):
         if scored[k] and score[k] > best_score:
@@ -357,21 +383,26 @@ def _container_features(blocks: list[Block], words: np.ndarray, links: np.ndarra
     best_score = max(best_score, 1.0)
     in_best = inside(parents, best)
     tg = max(total_good, 1.0)
+    with_parent, parent_cols = [], ([], [], [], [])  # columns 0, 1, 4, 7
+    with_gparent, gparent_cols = [], ([], [], [], [])  # columns 2, 3, 5, 8
     for i, b in enumerate(blocks):
-        row = out[i]
         p = parents[b.index]
         if p >= 0:
-            row[0] = math.log1p(sub_w[p])
-            row[1] = sub_l[p] / max(sub_w[p], 1.0)
-            row[4] = good[p] / tg
-            row[7] = score[p] / best_score
+            with_parent.append(i)
+            for column, value in zip(parent_cols, (math.log1p(sub_w[p]), sub_l[p] / max(sub_w[p], 1.0),
+                                                   good[p] / tg, score[p] / best_score)):
+                column.append(value)
             g2 = parents[p]
             if g2 >= 0:
-                row[2] = math.log1p(sub_w[g2])
-                row[3] = sub_l[g2] / max(sub_w[g2], 1.0)
-                row[5] = good[g2] / tg
-                row[8] = score[g2] / best_score
-        row[6] = in_best[b.index]
+                with_gparent.append(i)
+                for column, value in zip(gparent_cols, (math.log1p(sub_w[g2]), sub_l[g2] / max(sub_w[g2], 1.0),
+                                                        good[g2] / tg, score[g2] / best_score)):
+                    column.append(value)
+    for j, column in zip((0, 1, 4, 7), parent_cols):
+        out[with_parent, j] = column
+    for j, column in zip((2, 3, 5, 8), gparent_cols):
+        out[with_gparent, j] = column
+    out[:, 6] = [in_best[b.index] for b in blocks]
     out[:, 9] = total_good / max(float(words.sum()), 1.0)
     return out
 
