@@ -54,7 +54,9 @@ def count_words(text: str) -> int:
 
 def fold(text: str) -> str:
     """Case- and space-insensitive form for lexicon matching (zero-width characters removed)."""
-    return " ".join(text.translate(_INVISIBLE).casefold().split())
+    if not text.isascii():  # (the invisible characters are not ASCII: most lines skip the table)
+        text = text.translate(_INVISIBLE)
+    return " ".join(text.casefold().split())
 
 
 @lru_cache(maxsize=1)
@@ -98,6 +100,7 @@ def is_spaced(phrase: str) -> bool:
     return not re.search(r"[\u3000-\u9fff]", phrase)
 
 
+@lru_cache(maxsize=4096)  # the text rules ask about the same line several times
 def split_label(text: str) -> tuple[str, str, bool] | None:
     """(label, rest, separated) when the text opens with a read-more label; `separated` says
     whether a separator (":", "|", "-", …) or the end of the text follows the label."""

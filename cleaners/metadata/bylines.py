@@ -19,8 +19,11 @@ try:
 except ImportError:  # pragma: no cover - older or newer trafilatura
     normalize_authors = None
 
+# [@class or @id or @rel or @itemprop] first: the same elements, found sooner (most elements have
+# none of these attributes, and libxml2 then skips the seven string tests)
 _CANDIDATES = etree.XPath(
-    "//body//*[@rel='author' or @itemprop='author' or contains(@class, 'author') or contains(@class, 'Author')"
+    "//body//*[@class or @id or @rel or @itemprop]"
+    "[@rel='author' or @itemprop='author' or contains(@class, 'author') or contains(@class, 'Author')"
     " or contains(@class, 'byline') or contains(@class, 'Byline') or contains(@id, 'author')]")
 _SECTIONS_NOT_BYLINES = re.compile(r"comment|related|sidebar|widget|recommend|more-from",
                                    re.IGNORECASE)
