@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 CLEANER_VERSION = "0.1.0"
 
@@ -63,6 +64,15 @@ _WORD = re.compile(r"\w+")
 
 
 def count_words(text: str) -> int:
+    """Words as \\w+ runs. The generic path asks about the same paragraph several times (its
+    extractors, the article end, the text rules): short texts are counted once (cached)."""
+    if len(text) > 1000:
+        return len(_WORD.findall(text))
+    return _count_short(text)
+
+
+@lru_cache(maxsize=4096)
+def _count_short(text: str) -> int:
     return len(_WORD.findall(text))
 
 

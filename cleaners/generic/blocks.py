@@ -140,13 +140,18 @@ def segment(tree) -> list[Block]:
                     if in_link:
                         cur.link_chars += len(tail)
                 continue
-            get = child.get
-            child_hidden = hidden or get("hidden") is not None or get("aria-hidden") == "true"
-            if not child_hidden:
-                style = get("style")
-                if style and _HIDDEN_STYLE.search(style):
-                    child_hidden = True
-            bits = _bits_of(get("class"), get("id"))
+            attrib = child.attrib
+            if attrib:
+                get = attrib.get
+                child_hidden = hidden or get("hidden") is not None or get("aria-hidden") == "true"
+                if not child_hidden:
+                    style = get("style")
+                    if style and _HIDDEN_STYLE.search(style):
+                        child_hidden = True
+                cls, ident = get("class"), get("id")
+                bits = _bits_of(cls, ident) if cls or ident else 0
+            else:
+                child_hidden, bits = hidden, 0
             child_link = in_link or tag == "a"
             is_block = tag in BLOCK_TAGS
             if is_block:
