@@ -86,3 +86,39 @@ def test_leaf_blocks_are_the_blocks_without_a_block_inside():
     assert list(widgets._leaf_blocks(tree)) == plain
     assert [e.text_content() for e in plain] == ["Also read: A headline", "plain", "inner", "leaf item", "side",
                                                   "& entity ©"]
+
+
+def _scrub_text_plainly(text):
+    """scrub_text() as it was: a regex scan for the characters, every short reference judged."""
+    import re
+
+    from cleaners import safe
+
+    if safe._NOT_XML.search(text):
+        text = safe._NOT_XML.sub(safe._replace, text)
+
+    def judge(match):
+        code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+        return "\ufffd" if code < 32 and code not in (9, 10, 13) else match.group()
+
+    if "&#" in text:
+        text = re.sub(r"&#(?:[xX]0*([0-9a-fA-F]{1,2})(?![0-9a-fA-F])|0*([0-9]{1,2})(?![0-9]))", judge, text)
+    return text
+
+
+def test_scrub_text_finds_what_the_plain_scan_finds():
+    import random
+
+    from cleaners.safe import scrub_text
+
+    references = []
+    for code in range(0, 300):
+        for zeros in ("", "0", "00"):
+            references += [f"&#{zeros}{code};", f"&#{zeros}{code}", f"&#x{zeros}{code:x}", f"&#X{zeros}{code:X};",
+                           f"&#{zeros}{code}9", f"&#x{zeros}{code:x}g"]
+    pieces = references + ["a", "é", "\x00", "\x01", "\x0b", "\x0c", "\t", "\n", "\r", "\x1f", "\ud800", "\udfff",
+                           "\ufffe", "\uffff", "\ufffd", "&", "#", "&#", "&#x", "x", "9", "😀"]
+    rng = random.Random(5)
+    texts = references + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(4000)]
+    for text in texts:
+        assert scrub_text(text) == _scrub_text_plainly(text), repr(text)
