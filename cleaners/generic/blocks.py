@@ -100,7 +100,7 @@ def _bits_of(cls: str | None, ident: str | None) -> int:
 
 class Block:
     __slots__ = ("el", "tag", "depth", "own_bits", "anc_bits", "anc_tags", "parts", "link_chars",
-                 "hidden", "index", "text", "parent")
+                 "hidden", "index", "text", "parent", "shape", "siblings")
 
     def __init__(self, el, tag, depth, own_bits, anc_bits, anc_tags, hidden, index, parent):
         self.el, self.tag, self.depth = el, tag, depth
@@ -111,6 +111,10 @@ class Block:
         self.index = index
         self.text = ""
         self.parent = parent
+        self.shape = None  # (tag as parsed, class attribute)
+        # how many children of the element's parent have its shape (-1: no parent; None: not
+        # counted yet). segment() counts them for the blocks it makes, _repeat_features reads them.
+        self.siblings = None
 
 
 def segment(tree) -> list[Block]:
@@ -126,8 +130,9 @@ def segment(tree) -> list[Block]:
         # The hottest loop of the generic path (every element of the page): attributes are read
         # only when they can still matter, and names are bound locally.
         cur_parts = cur.parts
+        shapes = made = None  # the shapes of el's block children, and those blocks
         for child in el:
-            tag = child.tag
+            tag = raw_tag = child.tag
             if isinstance(tag, str):  # not a comment or processing instruction
                 tag = tag.lower()
                 skip = tag in SKIP_TAGS
@@ -151,13 +156,19 @@ def segment(tree) -> list[Block]:
                 cls, ident = get("class"), get("id")
                 bits = _bits_of(cls, ident) if cls or ident else 0
             else:
-                child_hidden, bits = hidden, 0
+                child_hidden, bits, cls = hidden, 0, None
             child_link = in_link or tag == "a"
             is_block = tag in BLOCK_TAGS
             if is_block:
                 target = Block(child, tag, depth + 1, bits, anc_bits | cur.own_bits, anc_tags, child_hidden,
                                len(blocks), cur)
                 blocks.append(target)
+                # only block children can share a block's shape (the others' tags differ)
+                target.shape = shape = (raw_tag, cls)
+                if shapes is None:
+                    shapes, made = {}, []
+                shapes[shape] = shapes.get(shape, 0) + 1
+                made.append(target)
             else:
                 target = cur
                 if tag in _SPACERS:
@@ -181,6 +192,9 @@ def segment(tree) -> list[Block]:
                 cur_parts.append(tail)
                 if in_link:
                     cur.link_chars += len(tail)
+        if made:
+            for block in made:
+                block.siblings = shapes[block.shape]
 
     if body.text:
         root.parts.append(body.text)
@@ -188,6 +202,7 @@ def segment(tree) -> list[Block]:
     out = Blocks()
     for block in blocks:
         text = " ".join("".join(block.parts).split())
+        block.parts = None  # done with: one list fewer per element for the garbage collector to scan
         if text:
             block.text = text
             out.append(block)
@@ -254,7 +269,7 @@ def _repeat_features(blocks: list[Block], words: np.ndarray, links: np.ndarray) 
 
     Figures per block element are kept in lists indexed by Block.index (parents come before
     children, so a text block's index bounds its units'), and an element's count of same-shaped
-    siblings is computed once however many text blocks share it."""
+    siblings comes from segment() (Block.siblings), which saw every element's children anyway."""
     n = len(blocks)
     out = np.zeros((n, len(REPEAT_NAMES)), dtype=np.float32)
     out[:, 2] = -1.0
@@ -285,18 +300,17 @@ def _repeat_features(blocks: list[Block], words: np.ndarray, links: np.ndarray) 
                 link_head[k] = True
             unit, level = unit.parent, level + 1
     cache: dict = {}
-    same_of: dict[int, int] = {}  # Block.index -> siblings of its tag and class (-1: no parent)
     rows, columns = [], ([], [], [], [], [], [])
     for i, b in enumerate(blocks):
         unit, level = b, 0
         while unit is not None and level <= UNIT_LEVELS:
             k = unit.index
-            same = same_of.get(k)
-            if same is None:
+            same = unit.siblings
+            if same is None:  # (the page's root block, or blocks not made by segment())
                 parent = unit.el.getparent()
                 same = -1 if parent is None else _sibling_counts(parent, cache).get(
                     (unit.el.tag, unit.el.get("class")), 0)
-                same_of[k] = same
+                unit.siblings = same
             if same < 0:
                 break
             if same >= MIN_UNIT_SIBLINGS:
