@@ -122,3 +122,20 @@ def test_scrub_text_finds_what_the_plain_scan_finds():
     texts = references + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(4000)]
     for text in texts:
         assert scrub_text(text) == _scrub_text_plainly(text), repr(text)
+
+
+def test_byline_candidates_are_the_ones_the_plain_xpath_finds():
+    from lxml import etree
+
+    from cleaners.metadata import bylines
+
+    plain = etree.XPath(
+        "//body//*[@rel='author' or @itemprop='author' or contains(@class, 'author') or contains(@class, 'Author')"
+        " or contains(@class, 'byline') or contains(@class, 'Byline') or contains(@id, 'author')]")
+    attributes = ['rel="author"', 'rel="authors"', 'itemprop="author"', 'itemprop="Author"', 'class="post-author x"',
+                  'class="AuthorBox"', 'class="byline"', 'class="ByLine"', 'class="Byline"', 'id="author-1"',
+                  'id="Author"', 'data-x="author"', 'title="byline"', 'class="coauthored"', 'class="xyline"',
+                  'id="byline"', 'class="b" id="authorbox"', 'href="/author/jane"', '']
+    body = "".join(f"<div {a}><span {b}>x</span></div>" for a in attributes for b in attributes[::3])
+    tree = lxml.html.document_fromstring(f"<html><head><meta {attributes[4]}></head><body>{body}</body></html>")
+    assert bylines._candidates(tree) == plain(tree) and len(plain(tree)) > 50
