@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import accumulate
 
 import numpy as np
 
@@ -467,45 +468,37 @@ def features(blocks: list[Block], traf_text: str | None = "", title: str | None 
         key = (id(b.parent), b.tag)
         tag_counts[key] = tag_counts.get(key, 0) + 1
     own_index = {id(b): i for i, b in enumerate(blocks)}
-    total_chars = 0.0
-    n_words, n_chars, link_share, cum = [], [], [], []
-    punct, digits, upper, mean_len, commas, sentences = [], [], [], [], [], []
-    in_traf_list, in_ld, is_title, siblings, bullet, pipes, own_tag = [], [], [], [], [], [], []
-    log1p, count_punct, count_digits, count_upper = math.log1p, _PUNCT.findall, _DIGIT.findall, _UPPER.findall
+    texts = [b.text for b in blocks]  # never empty: segment() keeps the blocks with text
+    tokens = [_norm_tokens(text) for text in texts]
+    n_words = [len(toks) for toks in tokens]
+    n_chars = [len(text) for text in texts]
+    cum = list(accumulate(n_chars, initial=0.0))  # the characters before each block (as floats)
+    total_chars = cum.pop()
+    link_share = [min(1.0, b.link_chars / nc) for b, nc in zip(blocks, n_chars)]
+    punct = [len(_PUNCT.findall(text)) / nc for text, nc in zip(texts, n_chars)]
+    digits = [len(_DIGIT.findall(text)) / nc for text, nc in zip(texts, n_chars)]
+    upper = [len(_UPPER.findall(text)) / nc for text, nc in zip(texts, n_chars)]
+    mean_len = [(sum(map(len, toks)) / nw) if nw else 0.0 for toks, nw in zip(tokens, n_words)]
+    commas = [text.count(",") for text in texts]
+    sentences = [text.count(". ") + text.count("? ") + text.count("! ") for text in texts]
+    in_traf_list, in_ld, is_title = [0.0] * n, [0.0] * n, [0.0] * n
+    if traf_key or ld_key or title_key:
+        for i, toks in enumerate(tokens):
+            if toks:
+                joined = " ".join(toks)
+                key = " " + joined + " "
+                if traf_key and key in traf_key:
+                    in_traf_list[i] = 1.0
+                if ld_key and key in ld_key:
+                    in_ld[i] = 1.0
+                if title_key and joined == title_key:
+                    is_title[i] = 1.0
+    siblings = [tag_counts.get((id(b.parent), b.tag), 0) for b in blocks]
+    bullet = [text[:1] in "-•*·–—►▸›»" for text in texts]
+    pipes = [text.count("|") + text.count(" / ") for text in texts]
     other_tag = len(OWN_TAGS)
-    for b in blocks:
-        text = b.text
-        toks = _norm_tokens(text)
-        nw = len(toks)
-        nc = len(text)
-        cum.append(total_chars)
-        total_chars += nc
-        n_words.append(nw)
-        n_chars.append(nc)
-        link_share.append(min(1.0, b.link_chars / nc) if nc else 0.0)
-        punct.append(len(count_punct(text)) / nc)
-        digits.append(len(count_digits(text)) / nc)
-        upper.append(len(count_upper(text)) / nc)
-        mean_len.append((sum(map(len, toks)) / nw) if nw else 0.0)
-        commas.append(text.count(","))
-        sentences.append(text.count(". ") + text.count("? ") + text.count("! "))
-        traf = ld = same_title = 0.0
-        if toks:
-            joined = " ".join(toks)
-            key = " " + joined + " "
-            if traf_key and key in traf_key:
-                traf = 1.0
-            if ld_key and key in ld_key:
-                ld = 1.0
-            if title_key and joined == title_key:
-                same_title = 1.0
-        in_traf_list.append(traf)
-        in_ld.append(ld)
-        is_title.append(same_title)
-        siblings.append(tag_counts.get((id(b.parent), b.tag), 0))
-        bullet.append(text[:1] in "-•*·–—►▸›»")
-        pipes.append(text.count("|") + text.count(" / "))
-        own_tag.append(_N_BASE + _OWN_INDEX.get(b.tag, other_tag))
+    own_tag = [_N_BASE + _OWN_INDEX.get(b.tag, other_tag) for b in blocks]
+    log1p = math.log1p
     words = np.array(n_words, dtype=np.float32)
     links = np.array(link_share, dtype=np.float32)
     in_traf = np.array(in_traf_list, dtype=np.float32)
