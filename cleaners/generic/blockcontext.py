@@ -114,14 +114,18 @@ def context(p: np.ndarray, words: np.ndarray, index: np.ndarray, parents: np.nda
     groups: dict = {}
     for i, sig in enumerate(signatures):
         groups.setdefault(sig, []).append(i)
+    alone = []
+    pw = p * w
     for members in groups.values():
         if len(members) == 1:
-            out[members[0], 8] = 0.5
+            alone.append(members[0])
             continue
         m = np.asarray(members)
-        spw, sw = float((p[m] * w[m]).sum()), float(w[m].sum())
-        out[m, 8] = (spw - p[m] * w[m]) / np.maximum(sw - w[m], 1e-9)
+        pw_m, w_m = pw[m], w[m]
+        spw, sw = float(pw_m.sum()), float(w_m.sum())
+        out[m, 8] = (spw - pw_m) / np.maximum(sw - w_m, 1e-9)
         out[m, 9] = math.log(len(members))
+    out[alone, 8] = 0.5
 
     pos_words = np.where(pos, w, 0.0)
     total = float(w.sum())

@@ -122,8 +122,11 @@ class TreeModel:
         are joined and their columns picked CHUNK_ROWS at a time (on a page of 100,000 blocks
         the full copies cost hundreds of megabytes each)."""
         n = parts[0].shape[0]
-        chunks = [np.hstack([part[start:start + CHUNK_ROWS] for part in parts])[:, columns]
-                  for start in range(0, n, CHUNK_ROWS)]
+        if len(parts) == 1:  # one matrix: its columns picked, no joined copy first
+            chunks = [parts[0][start:start + CHUNK_ROWS][:, columns] for start in range(0, n, CHUNK_ROWS)]
+        else:
+            chunks = [np.hstack([part[start:start + CHUNK_ROWS] for part in parts])[:, columns]
+                      for start in range(0, n, CHUNK_ROWS)]
         return np.concatenate([self.predict_proba(chunk) for chunk in chunks]) if chunks else np.zeros(0)
 
 

@@ -29,7 +29,8 @@ from ..metadata.urls import registered_domain
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "lexicon" / "widgets.json"
 # Between a label and the headline: "Read more: x", "READ | x", "यह भी देखें- x", "相关阅读：x".
 _SEPARATOR = re.compile(r"^\s*(?:[:|\-–—»>•：]+|\.{3}|…)\s*")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\xad"), None)
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\xad"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
 _BRACKETS = "[【(（«\"'“‘ *•"
 _CLOSING = "]】)）»\"'”’"
 _SENTENCE_END = re.compile(r"[.!?。！？।](?=\s+\S)")
@@ -54,7 +55,8 @@ def count_words(text: str) -> int:
 
 def fold(text: str) -> str:
     """Case- and space-insensitive form for lexicon matching (zero-width characters removed)."""
-    if not text.isascii():  # (the invisible characters are not ASCII: most lines skip the table)
+    # str.translate with a table costs per character: only when an invisible character is there
+    if not text.isascii() and any(char in text for char in _INVISIBLE_CHARS):
         text = text.translate(_INVISIBLE)
     return " ".join(text.casefold().split())
 
