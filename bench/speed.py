@@ -66,6 +66,17 @@ def quiet_logs() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
+def pages_dir(path: str | None) -> Path:
+    """The set's directory: WCXB dev by default, or any set laid out like it (html/*.html.gz and
+    ground-truth/*.json), such as ../shared/bench/dragnet-2013 (speed needs no scorer)."""
+    if not path:
+        return quality.find_wcxb(None)
+    directory = Path(path)
+    if not (directory / "html").is_dir() or not (directory / "ground-truth").is_dir():
+        sys.exit(f"error: {directory} has no html/ and ground-truth/ directories")
+    return directory
+
+
 def page_ids(wcxb: Path, sample: int) -> list[str]:
     """The same pages as quality.py --sample N, without parsing the ground truth."""
     return quality.sample_ids([p.name[:-len(".json")] for p in (wcxb / "ground-truth").glob("*.json")
@@ -184,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-rss", action="store_true", help="skip the per-system RSS children")
     parser.add_argument("--rss-child", choices=SYSTEMS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    wcxb = quality.find_wcxb(args.wcxb)
+    wcxb = pages_dir(args.wcxb)
 
     if args.rss_child:
         print(json.dumps(rss_child(args.rss_child, wcxb, args.sample)))

@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 CLEANER_VERSION = "0.1.0"
 
@@ -59,8 +60,20 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
+_WORD = re.compile(r"\w+")
+
+
 def count_words(text: str) -> int:
-    return len(re.findall(r"\w+", text))
+    """Words as \\w+ runs. The generic path asks about the same paragraph several times (its
+    extractors, the article end, the text rules): short texts are counted once (cached)."""
+    if len(text) > 1000:
+        return len(_WORD.findall(text))
+    return _count_short(text)
+
+
+@lru_cache(maxsize=4096)
+def _count_short(text: str) -> int:
+    return len(_WORD.findall(text))
 
 
 @dataclass

@@ -119,9 +119,32 @@ def fell_back(article: Article, cleaner: SiteCleaner | None) -> Article:
     return article
 
 
-# huge_tree lifts libxml2's nesting limit from 256 to 2048 (pages nested deeper lost all their
-# text); deeper still, the page is flattened (flatten_deep) and parsed again.
-_PARSER = lxml.html.HTMLParser(huge_tree=True)
+# lxml.html's own element classes (an <input> is an InputElement, and so on).
+HTML_ELEMENT_CLASSES = {"form": lxml.html.FormElement, "input": lxml.html.InputElement,
+                        "label": lxml.html.LabelElement, "select": lxml.html.SelectElement,
+                        "textarea": lxml.html.TextareaElement}
+
+
+def html_parser() -> lxml.etree.HTMLParser:
+    """lxml.html.HTMLParser(huge_tree=True), with the same element classes found without calling
+    Python: lxml.html's parser asks a Python method (HtmlElementClassLookup.lookup) for the class
+    of every element object it hands out, ~1,500 times on a small page over all its tree walks;
+    a namespace lookup holding the same table answers inside lxml.
+
+    huge_tree lifts libxml2's nesting limit from 256 to 2048 (pages nested deeper lost all their
+    text); deeper still, the page is flattened (flatten_deep) and parsed again."""
+    lookup = lxml.etree.ElementNamespaceClassLookup(lxml.etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
+    classes = lookup.get_namespace(None)  # this lookup's own registry, not lxml's global one
+    for name, element_class in HTML_ELEMENT_CLASSES.items():
+        classes[name] = element_class
+    parser = lxml.etree.HTMLParser(huge_tree=True)
+    parser.set_element_class_lookup(lookup)
+    return parser
+
+
+_PARSER = html_parser()
 MAX_DEPTH = 1000  # nesting kept when a page is flattened
 MAX_ATTRIBUTES = 1000  # libxml2 checks an element's attributes for duplicates pairwise
 _LONG_TAG = re.compile(r"<[a-zA-Z][^<>]{20000,}")  # [^<>]: every character is scanned once

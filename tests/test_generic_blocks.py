@@ -274,3 +274,34 @@ def test_comments_dropped_under_an_article_but_kept_when_little_else_is_chosen()
     assert generic.without_comment_sections(short) == [b.text for b in short]  # < 30 words beside them
     cleaned = cleaners.clean(article, url="https://courier.example/tram", kind="html")
     assert "I read this twice" not in cleaned.text and PARAGRAPHS[0] in cleaned.text
+
+
+def test_vectorised_tree_walk_agrees_with_the_plain_one_on_random_rows():
+    """TreeModel.raw (all (row, tree) pairs in lockstep, float32 rows against float32 splits)
+    against raw_reference (one row, one tree, one node at a time, in float64), for both shipped
+    passes: random rows of real feature scales, exact split values, NaN, both dtypes."""
+    rng = np.random.default_rng(7)
+    for model in (blockmodel.load(), blockmodel.load(str(blockmodel.second_path(blockmodel.MODEL_PATH)))):
+        width = len(model.features)
+        X = (rng.random((300, width)) * rng.choice([1.0, 5.0, 50.0], size=width)).astype(np.float32)
+        X[rng.random(X.shape) < 0.3] = 0.0  # many features are 0/1 flags
+        internal = np.flatnonzero(~model.is_leaf)
+        picked = rng.choice(internal, size=200)
+        X[rng.integers(0, 300, size=200), model.feature[picked]] = model.split[picked]  # ties with a split
+        X[rng.random(X.shape) < 0.002] = np.nan
+        reference = model.raw_reference(X)
+        assert np.allclose(model.raw(X), reference, rtol=0, atol=1e-9)
+        assert np.allclose(model.raw(X.astype(np.float64)), reference, rtol=0, atol=1e-9)
+        assert np.array_equal(model.raw(X), model.raw(X.astype(np.float64)))
+        assert np.array_equal(model.raw(X[:1]), model.raw(X)[:1])  # one row alone, the same
+
+
+def test_float32_splits_decide_like_float64_ones():
+    rng = np.random.default_rng(3)
+    split = np.concatenate([rng.normal(size=5000) * 10.0 ** rng.integers(-3, 4, size=5000),
+                            [0.0, -0.0, 0.1, 0.5, 1.0 / 3.0, 1e-40, np.float32(0.6)]])
+    low = blockmodel.float32_below(split)
+    x = np.concatenate([split.astype(np.float32), np.nextafter(split.astype(np.float32), np.float32(np.inf)),
+                        np.nextafter(split.astype(np.float32), np.float32(-np.inf))])
+    splits = np.concatenate([split, split, split])
+    assert np.array_equal(x <= np.concatenate([low, low, low]), x.astype(np.float64) <= splits)

@@ -56,14 +56,19 @@ def context(p: np.ndarray, words: np.ndarray, index: np.ndarray, parents: np.nda
     out[:, 3] = _weighted_window(p, w, 2)
     out[:, 4] = _weighted_window(p, w, 6)
 
-    # subtree sums of p*w and w over the element tree (children come after their parents)
+    # subtree sums of p*w and w over the element tree (children come after their parents).
+    # Plain Python floats in lists: an element access on a numpy array costs more than the sum,
+    # and float64 arithmetic gives the same numbers either way.
     n_all = len(parents)
-    sub_pw = np.zeros(n_all)
-    sub_w = np.zeros(n_all)
-    pos_w = np.zeros(n_all)
-    sub_pw[index] = p * w
-    sub_w[index] = w
-    pos_w[index] = np.where(pos, w, 0.0)
+    sub_pw = [0.0] * n_all
+    sub_w = [0.0] * n_all
+    pos_w = [0.0] * n_all
+    index_list = [int(k) for k in index]
+    p_list, w_list, pw_list, pos_list = p.tolist(), w.tolist(), (p * w).tolist(), pos.tolist()
+    for k, pw, wk, positive in zip(index_list, pw_list, w_list, pos_list):
+        sub_pw[k] = pw
+        sub_w[k] = wk
+        pos_w[k] = wk if positive else 0.0
     parent_list = parents.tolist() if isinstance(parents, np.ndarray) else list(parents)
     for k in range(n_all - 1, 0, -1):
         q = parent_list[k]
@@ -74,44 +79,53 @@ def context(p: np.ndarray, words: np.ndarray, index: np.ndarray, parents: np.nda
     total_pos = float(pos_w[0]) if n_all else 0.0
     total_pos = max(total_pos, float(np.where(pos, w, 0.0).sum()))
     # the main container: the deepest element holding >= 80 % of the likely-content words
-    depth = np.zeros(n_all, dtype=np.int64)
+    depth = [0] * n_all
     for k in range(1, n_all):
         q = parent_list[k]
         depth[k] = depth[q] + 1 if q >= 0 else 0
     main = -1
     if total_pos > 0:
-        holders = np.nonzero(pos_w >= 0.8 * total_pos)[0]
+        holders = np.nonzero(np.asarray(pos_w) >= 0.8 * total_pos)[0]
         if len(holders):
-            main = int(holders[np.argmax(depth[holders])])
+            main = int(holders[np.argmax(np.asarray(depth, dtype=np.int64)[holders])])
     in_main = inside(parent_list, main)
-    for i in range(n):
-        k = int(index[i])
-        own_pw, own_w = p[i] * w[i], w[i]
+    ancestors = ([], [], [])  # columns 5, 6, 7: the mean p of the parent's, grandparent's, ... subtree
+    parent_share = []  # column 18
+    for i, k in enumerate(index_list):
+        own_pw, own_w = pw_list[i], w_list[i]
         anc = parent_list[k]
-        for col in (5, 6, 7):
+        for level, column in enumerate(ancestors):
             if anc < 0:
-                out[i, col] = 0.5
+                column.append(0.5)
+                if level == 0:
+                    parent_share.append(0.0)
                 continue
             rest_w = sub_w[anc] - own_w
-            out[i, col] = (sub_pw[anc] - own_pw) / rest_w if rest_w > 0 else 0.5
-            if col == 5:
-                out[i, 18] = (pos_w[anc] - (own_w if pos[i] else 0.0)) / total_pos if total_pos else 0.0
+            column.append((sub_pw[anc] - own_pw) / rest_w if rest_w > 0 else 0.5)
+            if level == 0:
+                parent_share.append((pos_w[anc] - (own_w if pos_list[i] else 0.0)) / total_pos if total_pos else 0.0)
             anc = parent_list[anc]
-        out[i, 16] = in_main[k]
-        out[i, 17] = (depth[k] - depth[main]) if main >= 0 else -1.0
+    out[:, 5], out[:, 6], out[:, 7] = ancestors
+    out[:, 18] = parent_share
+    out[:, 16] = [in_main[k] for k in index_list]
+    out[:, 17] = [(depth[k] - depth[main]) if main >= 0 else -1.0 for k in index_list]
 
     # blocks sharing the tag and class signature: the others' mean p
     groups: dict = {}
     for i, sig in enumerate(signatures):
         groups.setdefault(sig, []).append(i)
+    alone = []
+    pw = p * w
     for members in groups.values():
         if len(members) == 1:
-            out[members[0], 8] = 0.5
+            alone.append(members[0])
             continue
         m = np.asarray(members)
-        spw, sw = float((p[m] * w[m]).sum()), float(w[m].sum())
-        out[m, 8] = (spw - p[m] * w[m]) / np.maximum(sw - w[m], 1e-9)
+        pw_m, w_m = pw[m], w[m]
+        spw, sw = float(pw_m.sum()), float(w_m.sum())
+        out[m, 8] = (spw - pw_m) / np.maximum(sw - w_m, 1e-9)
         out[m, 9] = math.log(len(members))
+    out[alone, 8] = 0.5
 
     pos_words = np.where(pos, w, 0.0)
     total = float(w.sum())

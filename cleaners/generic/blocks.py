@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import accumulate
 
 import numpy as np
 
@@ -64,13 +65,19 @@ _TOKEN_RE = re.compile(r"[a-z]+")
 _WORD_RE = re.compile(r"\w+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _MAX_DEPTH = 300
+_SPACERS = frozenset({"br", "hr", "img", "input"})  # inline elements that separate words
 
 
 _BITS_CACHE: dict[str, int] = {}
 
 
 def _class_bits(el) -> int:
-    cls, ident = el.get("class"), el.get("id")
+    return _bits_of(el.get("class"), el.get("id"))
+
+
+def _bits_of(cls: str | None, ident: str | None) -> int:
+    """The keyword bits (and COMMENT_SECTION_BIT) of a class and an id attribute, cached: a
+    page repeats its few class names on hundreds of elements."""
     if not cls and not ident:
         return 0
     value = (cls, ident)  # (not one joined string: the comment-section patterns are anchored)
@@ -94,7 +101,7 @@ def _class_bits(el) -> int:
 
 class Block:
     __slots__ = ("el", "tag", "depth", "own_bits", "anc_bits", "anc_tags", "parts", "link_chars",
-                 "hidden", "index", "text", "parent")
+                 "hidden", "index", "text", "parent", "shape", "siblings")
 
     def __init__(self, el, tag, depth, own_bits, anc_bits, anc_tags, hidden, index, parent):
         self.el, self.tag, self.depth = el, tag, depth
@@ -105,6 +112,10 @@ class Block:
         self.index = index
         self.text = ""
         self.parent = parent
+        self.shape = None  # (tag as parsed, class attribute)
+        # how many children of the element's parent have its shape (-1: no parent; None: not
+        # counted yet). segment() counts them for the blocks it makes, _repeat_features reads them.
+        self.siblings = None
 
 
 def segment(tree) -> list[Block]:
@@ -117,54 +128,74 @@ def segment(tree) -> list[Block]:
     blocks.append(root)
 
     def walk(el, cur: Block, depth: int, anc_bits: int, anc_tags: int, in_link: bool, hidden: bool):
+        # The hottest loop of the generic path (every element of the page): attributes are read
+        # only when they can still matter, and names are bound locally.
+        cur_parts = cur.parts
+        shapes = made = None  # the shapes of el's block children, and those blocks
         for child in el:
-            tag = child.tag
-            if not isinstance(tag, str):  # comment, processing instruction
-                if child.tail:
-                    cur.parts.append(child.tail)
+            tag = raw_tag = child.tag
+            if isinstance(tag, str):  # not a comment or processing instruction
+                tag = tag.lower()
+                skip = tag in SKIP_TAGS
+            else:
+                skip = True
+            if skip:
+                tail = child.tail
+                if tail:
+                    cur_parts.append(tail)
                     if in_link:
-                        cur.link_chars += len(child.tail)
+                        cur.link_chars += len(tail)
                 continue
-            tag = tag.lower()
-            if tag in SKIP_TAGS:
-                if child.tail:
-                    cur.parts.append(child.tail)
-                    if in_link:
-                        cur.link_chars += len(child.tail)
-                continue
-            child_hidden = hidden or child.get("hidden") is not None or child.get("aria-hidden") == "true"
-            style = child.get("style")
-            if style and not child_hidden and _HIDDEN_STYLE.search(style):
-                child_hidden = True
-            bits = _class_bits(child)
+            attrib = child.attrib
+            if attrib:
+                get = attrib.get
+                child_hidden = hidden or get("hidden") is not None or get("aria-hidden") == "true"
+                if not child_hidden:
+                    style = get("style")
+                    if style and _HIDDEN_STYLE.search(style):
+                        child_hidden = True
+                cls, ident = get("class"), get("id")
+                bits = _bits_of(cls, ident) if cls or ident else 0
+            else:
+                child_hidden, bits, cls = hidden, 0, None
             child_link = in_link or tag == "a"
-            if tag in BLOCK_TAGS:
-                block = Block(child, tag, depth + 1, bits, anc_bits | cur.own_bits, anc_tags, child_hidden,
-                              len(blocks), cur)
-                blocks.append(block)
-                target = block
+            is_block = tag in BLOCK_TAGS
+            if is_block:
+                target = Block(child, tag, depth + 1, bits, anc_bits | cur.own_bits, anc_tags, child_hidden,
+                               len(blocks), cur)
+                blocks.append(target)
+                # only block children can share a block's shape (the others' tags differ)
+                target.shape = shape = (raw_tag, cls)
+                if shapes is None:
+                    shapes, made = {}, []
+                shapes[shape] = shapes.get(shape, 0) + 1
+                made.append(target)
             else:
                 target = cur
-                if tag in ("br", "hr", "img", "input"):
-                    target.parts.append(" ")
-            if child.text:
-                target.parts.append(child.text)
+                if tag in _SPACERS:
+                    cur_parts.append(" ")
+            text = child.text
+            if text:
+                target.parts.append(text)
                 if child_link:
-                    target.link_chars += len(child.text)
-            if not len(child):
-                pass
-            elif depth < _MAX_DEPTH:
-                walk(child, target, depth + 1, anc_bits | cur.own_bits | (bits if target is cur else 0),
-                     anc_tags | _ANC_BIT.get(tag, 0), child_link, child_hidden)
-            elif len(child):
-                text = " ".join(t for c in child for t in [c.text_content()] if t)
-                target.parts.append(" " + text)
-            if tag in BLOCK_TAGS:
-                cur.parts.append(" ")  # the parent's text before and after a nested block stays apart
-            if child.tail:
-                cur.parts.append(child.tail)
+                    target.link_chars += len(text)
+            if len(child):
+                if depth < _MAX_DEPTH:
+                    walk(child, target, depth + 1, anc_bits | cur.own_bits | (0 if is_block else bits),
+                         anc_tags | _ANC_BIT.get(tag, 0), child_link, child_hidden)
+                else:
+                    text = " ".join(t for c in child for t in [c.text_content()] if t)
+                    target.parts.append(" " + text)
+            if is_block:
+                cur_parts.append(" ")  # the parent's text before and after a nested block stays apart
+            tail = child.tail
+            if tail:
+                cur_parts.append(tail)
                 if in_link:
-                    cur.link_chars += len(child.tail)
+                    cur.link_chars += len(tail)
+        if made:
+            for block in made:
+                block.siblings = shapes[block.shape]
 
     if body.text:
         root.parts.append(body.text)
@@ -172,6 +203,7 @@ def segment(tree) -> list[Block]:
     out = Blocks()
     for block in blocks:
         text = " ".join("".join(block.parts).split())
+        block.parts = None  # done with: one list fewer per element for the garbage collector to scan
         if text:
             block.text = text
             out.append(block)
@@ -234,50 +266,64 @@ def _sibling_counts(parent, cache: dict) -> dict:
 
 def _repeat_features(blocks: list[Block], words: np.ndarray, links: np.ndarray) -> np.ndarray:
     """REPEAT_NAMES columns. A unit is found by walking up the block elements (Block.parent), so
-    its subtree figures are sums over the text blocks at most UNIT_LEVELS levels below it."""
+    its subtree figures are sums over the text blocks at most UNIT_LEVELS levels below it.
+
+    Figures per block element are kept in lists indexed by Block.index (parents come before
+    children, so a text block's index bounds its units'), and an element's count of same-shaped
+    siblings comes from segment() (Block.siblings), which saw every element's children anyway."""
     n = len(blocks)
     out = np.zeros((n, len(REPEAT_NAMES)), dtype=np.float32)
     out[:, 2] = -1.0
+    if not n:
+        return out
+    keys = [(b.tag, b.el.get("class")) for b in blocks]
     sig_count: dict = {}
-    for b in blocks:
-        key = (b.tag, b.el.get("class"))
+    for key in keys:
         sig_count[key] = sig_count.get(key, 0) + 1
+    out[:, 0] = [math.log(sig_count[key]) for key in keys]
     # subtree sums per block element (by Block.index), bottom-up over the text blocks' ancestors
-    sub_words: dict[int, float] = {}
-    sub_links: dict[int, float] = {}
-    sub_blocks: dict[int, int] = {}
-    link_head: dict[int, bool] = {}
-    for i, b in enumerate(blocks):
-        w, linked = float(words[i]), float(words[i] * links[i])
-        is_head = (links[i] >= 0.6 and 0 < words[i] <= 20) or (b.tag in _HEADINGS and links[i] > 0)
+    size = max(b.index for b in blocks) + 1
+    sub_words = [0.0] * size
+    sub_links = [0.0] * size
+    sub_blocks = [0] * size
+    link_head = [False] * size
+    # numpy float32 scalars compared with Python floats compare in float32: so do the arrays
+    heads = (((links >= 0.6) & (words > 0) & (words <= 20))
+             | (np.asarray([b.tag in _HEADINGS for b in blocks], dtype=bool) & (links > 0))).tolist()
+    for b, w, linked, is_head in zip(blocks, words.tolist(), (words * links).tolist(), heads):
         unit, level = b, 0
         while unit is not None and level <= UNIT_LEVELS:
             k = unit.index
-            sub_words[k] = sub_words.get(k, 0.0) + w
-            sub_links[k] = sub_links.get(k, 0.0) + linked
-            sub_blocks[k] = sub_blocks.get(k, 0) + 1
+            sub_words[k] += w
+            sub_links[k] += linked
+            sub_blocks[k] += 1
             if is_head:
                 link_head[k] = True
             unit, level = unit.parent, level + 1
     cache: dict = {}
+    rows, columns = [], ([], [], [], [], [], [])
     for i, b in enumerate(blocks):
-        out[i, 0] = math.log(sig_count[(b.tag, b.el.get("class"))])
         unit, level = b, 0
         while unit is not None and level <= UNIT_LEVELS:
-            parent = unit.el.getparent()
-            if parent is None:
+            k = unit.index
+            same = unit.siblings
+            if same is None:  # (the page's root block, or blocks not made by segment())
+                parent = unit.el.getparent()
+                same = -1 if parent is None else _sibling_counts(parent, cache).get(
+                    (unit.el.tag, unit.el.get("class")), 0)
+                unit.siblings = same
+            if same < 0:
                 break
-            same = _sibling_counts(parent, cache).get((unit.el.tag, unit.el.get("class")), 0)
             if same >= MIN_UNIT_SIBLINGS:
-                k = unit.index
-                out[i, 1] = math.log(same)
-                out[i, 2] = level
-                out[i, 3] = link_head.get(k, False)
-                out[i, 4] = math.log1p(sub_words[k])
-                out[i, 5] = sub_links[k] / max(sub_words[k], 1.0)
-                out[i, 6] = math.log(sub_blocks[k])
+                rows.append(i)
+                for column, value in zip(columns, (math.log(same), level, link_head[k], math.log1p(sub_words[k]),
+                                                   sub_links[k] / max(sub_words[k], 1.0),
+                                                   math.log(sub_blocks[k]))):
+                    column.append(value)
                 break
             unit, level = unit.parent, level + 1
+    for j, column in enumerate(columns, start=1):
+        out[rows, j] = column
     return out
 
 
@@ -318,12 +364,13 @@ def _container_features(blocks: list[Block], words: np.ndarray, links: np.ndarra
     scored = [False] * n_all
     total_good = 0.0
     first_parent = -1
-    for i, b in enumerate(blocks):
-        w = float(words[i])
-        g = w if (w >= 8 and links[i] < 0.3) else 0.0
+    ws, ls = words.tolist(), links.tolist()
+    is_good = ((words >= 8) & (links < 0.3)).tolist()  # float32 comparisons, as on the scalars
+    for b, w, share, sentence_long in zip(blocks, ws, ls, is_good):
+        g = w if sentence_long else 0.0
         k = b.index
         sub_w[k] = w
-        sub_l[k] = w * float(links[i])
+        sub_l[k] = w * share
         good[k] = g
         total_good += g
         p = parents[k]
@@ -342,12 +389,11 @@ def _container_features(blocks: list[Block], words: np.ndarray, links: np.ndarra
             sub_w[p] += sub_w[k]
             sub_l[p] += sub_l[k]
             good[p] += good[k]
-    for i, b in enumerate(blocks):  # a block's subtree figures leave out its own text
+    for b, w, share, sentence_long in zip(blocks, ws, ls, is_good):  # a block's subtree figures leave out its own text
         k = b.index
-        w = float(words[i])
         sub_w[k] -= w
-        sub_l[k] -= w * float(links[i])
-        good[k] -= w if (w >= 8 and links[i] < 0.3) else 0.0
+        sub_l[k] -= w * share
+        good[k] -= w if sentence_long else 0.0
     best, best_score = -1, 0.0
     for k in range(n_all):
         if scored[k] and score[k] > best_score:
@@ -357,21 +403,26 @@ def _container_features(blocks: list[Block], words: np.ndarray, links: np.ndarra
     best_score = max(best_score, 1.0)
     in_best = inside(parents, best)
     tg = max(total_good, 1.0)
+    with_parent, parent_cols = [], ([], [], [], [])  # columns 0, 1, 4, 7
+    with_gparent, gparent_cols = [], ([], [], [], [])  # columns 2, 3, 5, 8
     for i, b in enumerate(blocks):
-        row = out[i]
         p = parents[b.index]
         if p >= 0:
-            row[0] = math.log1p(sub_w[p])
-            row[1] = sub_l[p] / max(sub_w[p], 1.0)
-            row[4] = good[p] / tg
-            row[7] = score[p] / best_score
+            with_parent.append(i)
+            for column, value in zip(parent_cols, (math.log1p(sub_w[p]), sub_l[p] / max(sub_w[p], 1.0),
+                                                   good[p] / tg, score[p] / best_score)):
+                column.append(value)
             g2 = parents[p]
             if g2 >= 0:
-                row[2] = math.log1p(sub_w[g2])
-                row[3] = sub_l[g2] / max(sub_w[g2], 1.0)
-                row[5] = good[g2] / tg
-                row[8] = score[g2] / best_score
-        row[6] = in_best[b.index]
+                with_gparent.append(i)
+                for column, value in zip(gparent_cols, (math.log1p(sub_w[g2]), sub_l[g2] / max(sub_w[g2], 1.0),
+                                                        good[g2] / tg, score[g2] / best_score)):
+                    column.append(value)
+    for j, column in zip((0, 1, 4, 7), parent_cols):
+        out[with_parent, j] = column
+    for j, column in zip((2, 3, 5, 8), gparent_cols):
+        out[with_gparent, j] = column
+    out[:, 6] = [in_best[b.index] for b in blocks]
     out[:, 9] = total_good / max(float(words.sum()), 1.0)
     return out
 
@@ -400,7 +451,11 @@ def _norm_tokens(text: str) -> list[str]:
 
 def features(blocks: list[Block], traf_text: str | None = "", title: str | None = None,
              ld_body: str | None = None) -> np.ndarray:
-    """A (len(blocks), N_FEATURES) float32 matrix."""
+    """A (len(blocks), N_FEATURES) float32 matrix.
+
+    The per-block figures are gathered in Python lists and written a column at a time (a numpy
+    element assignment costs more than the arithmetic); each value is the same Python number as
+    before, cast to float32 once, so the matrix is bit for bit what an element-wise fill gives."""
     n = len(blocks)
     X = np.zeros((n, N_FEATURES), dtype=np.float32)
     if not n:
@@ -408,51 +463,56 @@ def features(blocks: list[Block], traf_text: str | None = "", title: str | None 
     traf_key = " " + " ".join(_norm_tokens(traf_text)) + " " if traf_text else ""
     ld_key = " " + " ".join(_norm_tokens(ld_body)) + " " if ld_body else ""
     title_key = " ".join(_norm_tokens(title)) if title else ""
-    words = np.zeros(n, dtype=np.float32)
-    chars = np.zeros(n, dtype=np.float32)
-    links = np.zeros(n, dtype=np.float32)
-    in_traf = np.zeros(n, dtype=np.float32)
     tag_counts: dict[tuple, int] = {}
-    for i, b in enumerate(blocks):
+    for b in blocks:
         key = (id(b.parent), b.tag)
         tag_counts[key] = tag_counts.get(key, 0) + 1
     own_index = {id(b): i for i, b in enumerate(blocks)}
-    total_chars = 0.0
-    cum_chars = np.zeros(n, dtype=np.float32)
-    for i, b in enumerate(blocks):
-        text = b.text
-        toks = _norm_tokens(text)
-        nw = len(toks)
-        nc = len(text)
-        cum_chars[i] = total_chars
-        total_chars += nc
-        words[i], chars[i] = nw, nc
-        links[i] = min(1.0, b.link_chars / nc) if nc else 0.0
-        row = X[i]
-        row[0] = math.log1p(nc)
-        row[1] = math.log1p(nw)
-        row[2] = links[i]
-        row[3] = b.depth
-        row[6] = len(_PUNCT.findall(text)) / nc
-        row[7] = len(_DIGIT.findall(text)) / nc
-        row[8] = len(_UPPER.findall(text)) / nc
-        row[9] = text.endswith(_SENT_END)
-        row[10] = (sum(len(t) for t in toks) / nw) if nw else 0.0
-        row[11] = text.count(",")
-        row[12] = text.count(". ") + text.count("? ") + text.count("! ")
-        row[13] = b.hidden
-        if toks:
-            key = " " + " ".join(toks) + " "
-            if traf_key and key in traf_key:
-                in_traf[i] = 1.0
-            if ld_key and key in ld_key:
-                row[32] = 1.0
-            if title_key and " ".join(toks) == title_key:
-                row[31] = 1.0
-        row[30] = tag_counts.get((id(b.parent), b.tag), 0)
-        row[33] = text[:1] in "-•*·–—►▸›»"
-        row[34] = text.count("|") + text.count(" / ")
-        row[_N_BASE + _OWN_INDEX.get(b.tag, len(OWN_TAGS))] = 1.0
+    texts = [b.text for b in blocks]  # never empty: segment() keeps the blocks with text
+    tokens = [_norm_tokens(text) for text in texts]
+    n_words = [len(toks) for toks in tokens]
+    n_chars = [len(text) for text in texts]
+    cum = list(accumulate(n_chars, initial=0.0))  # the characters before each block (as floats)
+    total_chars = cum.pop()
+    link_share = [min(1.0, b.link_chars / nc) for b, nc in zip(blocks, n_chars)]
+    punct = [len(_PUNCT.findall(text)) / nc for text, nc in zip(texts, n_chars)]
+    digits = [len(_DIGIT.findall(text)) / nc for text, nc in zip(texts, n_chars)]
+    upper = [len(_UPPER.findall(text)) / nc for text, nc in zip(texts, n_chars)]
+    mean_len = [(sum(map(len, toks)) / nw) if nw else 0.0 for toks, nw in zip(tokens, n_words)]
+    commas = [text.count(",") for text in texts]
+    sentences = [text.count(". ") + text.count("? ") + text.count("! ") for text in texts]
+    in_traf_list, in_ld, is_title = [0.0] * n, [0.0] * n, [0.0] * n
+    if traf_key or ld_key or title_key:
+        for i, toks in enumerate(tokens):
+            if toks:
+                joined = " ".join(toks)
+                key = " " + joined + " "
+                if traf_key and key in traf_key:
+                    in_traf_list[i] = 1.0
+                if ld_key and key in ld_key:
+                    in_ld[i] = 1.0
+                if title_key and joined == title_key:
+                    is_title[i] = 1.0
+    siblings = [tag_counts.get((id(b.parent), b.tag), 0) for b in blocks]
+    bullet = [text[:1] in "-•*·–—►▸›»" for text in texts]
+    pipes = [text.count("|") + text.count(" / ") for text in texts]
+    other_tag = len(OWN_TAGS)
+    own_tag = [_N_BASE + _OWN_INDEX.get(b.tag, other_tag) for b in blocks]
+    log1p = math.log1p
+    words = np.array(n_words, dtype=np.float32)
+    links = np.array(link_share, dtype=np.float32)
+    in_traf = np.array(in_traf_list, dtype=np.float32)
+    cum_chars = np.array(cum, dtype=np.float32)
+    X[:, 0] = [log1p(c) for c in n_chars]
+    X[:, 1] = [log1p(w) for w in n_words]
+    X[:, 2] = links
+    X[:, 3] = [b.depth for b in blocks]
+    X[:, 6], X[:, 7], X[:, 8] = punct, digits, upper
+    X[:, 9] = [b.text.endswith(_SENT_END) for b in blocks]
+    X[:, 10], X[:, 11], X[:, 12] = mean_len, commas, sentences
+    X[:, 13] = [b.hidden for b in blocks]
+    X[:, 30], X[:, 31], X[:, 32], X[:, 33], X[:, 34] = siblings, is_title, in_ld, bullet, pipes
+    X[np.arange(n), own_tag] = 1.0
     base = _N_BASE + len(OWN_TAGS) + 1
     X[:, base:base + len(ANC_TAGS)] = _unpack([b.anc_tags for b in blocks], len(ANC_TAGS))
     base += len(ANC_TAGS)
@@ -479,11 +539,14 @@ def features(blocks: list[Block], traf_text: str | None = "", title: str | None 
     X[:, 25] = math.log1p(n)
     X[:, 26] = math.log1p(total_words)
     X[:, 27] = float(link_words.sum()) / max(total_words, 1.0)
+    rows, parents = [], []
     for i, b in enumerate(blocks):
         p = own_index.get(id(b.parent)) if b.parent is not None else None
         if p is not None:
-            X[i, 28] = lw[p]
-            X[i, 29] = links[p]
+            rows.append(i)
+            parents.append(p)
+    X[rows, 28] = lw[parents]
+    X[rows, 29] = links[parents]
     X[:, -10 - len(REPEAT_NAMES):-10] = _repeat_features(blocks, words, links)
     X[:, -10:] = _container_features(blocks, words, links)
     return X

@@ -309,6 +309,21 @@ def is_large(tree: HtmlElement, limit: int = LARGE_PAGE_ELEMENTS) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def prepare_fallbacks() -> None:
+    """One-time set-up of the fallbacks, on the first page of a process rather than on the first
+    page that needs them: trafilatura's jusText rescue builds its stop-word list of every
+    language (~0.4 s, once per process) when a page first needs it, which a benchmark of a few
+    hundred pages would count against that page. Building it earlier changes nothing else."""
+    try:
+        from trafilatura import external
+
+        if not getattr(external, "JT_STOPLIST", True):
+            external.jt_stoplist_init()
+    except Exception as exc:  # noqa: BLE001 - an internal of trafilatura: it then builds it itself
+        log.debug("jusText stop-word list not prepared: %s", exc)
+
+
 def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tuple[Extracted, str]:
     """Returns what was found and the name of the extractor that found the body.
 
@@ -318,6 +333,7 @@ def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tu
     extractor finds too little."""
     # inline read-more / related cards found by the DOM (cleaners/generic/widgets.py), on pages
     # that declare themselves articles (on service and product pages such links are content)
+    prepare_fallbacks()
     cards = widgets.widget_texts(tree, url or meta.url) if declared_article(meta) != "none" else set()
     loaded = _model() if USE_CLASSIFIER else None
     paragraphs: list[str] = []

@@ -29,7 +29,8 @@ from ..metadata.urls import registered_domain
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "lexicon" / "widgets.json"
 # Between a label and the headline: "Read more: x", "READ | x", "यह भी देखें- x", "相关阅读：x".
 _SEPARATOR = re.compile(r"^\s*(?:[:|\-–—»>•：]+|\.{3}|…)\s*")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\xad"), None)
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\xad"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
 _BRACKETS = "[【(（«\"'“‘ *•"
 _CLOSING = "]】)）»\"'”’"
 _SENTENCE_END = re.compile(r"[.!?。！？।](?=\s+\S)")
@@ -54,7 +55,10 @@ def count_words(text: str) -> int:
 
 def fold(text: str) -> str:
     """Case- and space-insensitive form for lexicon matching (zero-width characters removed)."""
-    return " ".join(text.translate(_INVISIBLE).casefold().split())
+    # str.translate with a table costs per character: only when an invisible character is there
+    if not text.isascii() and any(char in text for char in _INVISIBLE_CHARS):
+        text = text.translate(_INVISIBLE)
+    return " ".join(text.casefold().split())
 
 
 @lru_cache(maxsize=1)
@@ -66,6 +70,23 @@ def lexicon() -> dict[str, tuple[str, ...]]:
         phrases = {fold(p) for phrases in data[kind].values() for p in phrases}
         out[kind] = tuple(sorted(phrases, key=len, reverse=True))
     return out
+
+
+@lru_cache(maxsize=2)
+def _phrases_opening(kind: str) -> dict[str, tuple[str, ...]]:
+    """lexicon()[kind] by first character, each group in the lexicon's order (longest first):
+    only the phrases that start with a text's first character can open it, so a line is
+    compared with a handful of phrases instead of every language's (a few hundred). An empty
+    phrase, were there one, would open any text: it sits in every group (key "" too)."""
+    phrases = lexicon()[kind]
+    heads = {p[0] for p in phrases if p}
+    return {head: tuple(p for p in phrases if not p or p[0] == head) for head in heads | {""}}
+
+
+def phrases_opening(kind: str, folded: str) -> tuple[str, ...]:
+    """The phrases of lexicon()[kind] that may open `folded`, longest first."""
+    groups = _phrases_opening(kind)
+    return groups.get(folded[:1]) or groups[""]
 
 
 def _starts_with_word(folded: str, phrase: str) -> bool:
@@ -81,11 +102,12 @@ def is_spaced(phrase: str) -> bool:
     return not re.search(r"[\u3000-\u9fff]", phrase)
 
 
+@lru_cache(maxsize=4096)  # the text rules ask about the same line several times
 def split_label(text: str) -> tuple[str, str, bool] | None:
     """(label, rest, separated) when the text opens with a read-more label; `separated` says
     whether a separator (":", "|", "-", …) or the end of the text follows the label."""
     folded = fold(text).lstrip(_BRACKETS)
-    for label in lexicon()["read_more"]:
+    for label in phrases_opening("read_more", folded):
         if _starts_with_word(folded, label):
             rest = folded[len(label):]
             closed = rest[:1] in _CLOSING and rest[:1] != ""
@@ -117,7 +139,7 @@ def is_prompt(line: str) -> bool:
     folded = fold(line).lstrip(_BRACKETS)
     if not folded or count_words(folded) > PROMPT_MAX_WORDS or len(folded) > PROMPT_MAX_CHARS:
         return False
-    for phrase in lexicon()["prompts"]:
+    for phrase in phrases_opening("prompts", folded):
         if _starts_with_word(folded, phrase):
             rest = folded[len(phrase):]
             if " " not in phrase and not _only_platforms(rest):
@@ -208,11 +230,13 @@ def widget_element(element, page_url: str | None) -> str | None:
     text = _text(element)
     if not text or count_words(text) > HEADLINE_MAX_WORDS + 8:
         return None
+    found = split_label(text)
+    if not found and (element.tag != "p" or sum(len(_text(a)) for a in element.iter("a")) < LINK_SHARE * len(text)):
+        return None  # neither shape can match (a shortcut: links are costly to judge, see below)
     links = [a for a in element.iter("a") if is_article_link(a.get("href"), page_url)]
     if not links:
         return None
     linked = sum(len(_text(a)) for a in links)
-    found = split_label(text)
     if found:
         label, rest, separated = found
         if (rest and linked >= LINK_SHARE * len(rest) and is_headline(rest)
@@ -253,7 +277,8 @@ def widget_texts(root, page_url: str | None) -> set[str]:
 
 def _leaf_blocks(root):
     for element in root.iter(*_BLOCKS):
-        if not any(c.tag in _BLOCKS for c in element.iterdescendants()):
+        # the tag filter runs inside lxml: no Python object per descendant
+        if next(element.iterdescendants(*_BLOCKS), None) is None:
             yield element
 
 

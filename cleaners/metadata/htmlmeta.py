@@ -43,28 +43,42 @@ def text_of(element) -> str:
     return " ".join(element.text_content().split())
 
 
-def meta_values(tree: HtmlElement, *names: str) -> list[str]:
-    """Values of <meta name|property|itemprop=NAME content|value=...> in document order."""
-    wanted = {n.lower() for n in names}
-    values = []
-    for meta in tree.iter("meta"):
-        # <meta name="lastmod" itemprop="dateModified">: every naming attribute counts
-        keys = {(meta.get(attr) or "").strip().lower() for attr in ("property", "name", "itemprop")}
-        if keys & wanted:
+class MetaTags:
+    """The page's <meta name|property|itemprop=NAME content|value=...> tags, read once: page_meta
+    asks for some twenty names, and each question used to walk every <meta> of the page again."""
+
+    def __init__(self, tree: HtmlElement):
+        self.tags: list[tuple[set[str], str]] = []  # (naming keys, value), document order
+        for meta in tree.iter("meta"):
             value = meta.get("content")
             if value is None:
                 value = meta.get("value")
             if value and value.strip():
-                values.append(" ".join(value.split()))
-    return values
+                # <meta name="lastmod" itemprop="dateModified">: every naming attribute counts
+                keys = {(meta.get(attr) or "").strip().lower() for attr in ("property", "name", "itemprop")}
+                self.tags.append((keys, " ".join(value.split())))
+
+    def values(self, *names: str) -> list[str]:
+        """Values of the tags named any of `names`, in document order."""
+        wanted = {n.lower() for n in names}
+        return [value for keys, value in self.tags if keys & wanted]
+
+    def first(self, *names: str) -> str | None:
+        """The first value of the first of `names` (in order of preference) the page has."""
+        for name in names:
+            values = self.values(name)
+            if values:
+                return values[0]
+        return None
+
+
+def meta_values(tree: HtmlElement, *names: str) -> list[str]:
+    """Values of <meta name|property|itemprop=NAME content|value=...> in document order."""
+    return MetaTags(tree).values(*names)
 
 
 def first_meta(tree: HtmlElement, *names: str) -> str | None:
-    for name in names:  # in order of preference
-        values = meta_values(tree, name)
-        if values:
-            return values[0]
-    return None
+    return MetaTags(tree).first(*names)
 
 
 def _as_list(value) -> list:
@@ -174,11 +188,11 @@ def _article_body(value) -> str | None:
     return html.unescape(value)
 
 
-def canonical_url(tree: HtmlElement) -> str | None:
+def canonical_url(tree: HtmlElement, tags: MetaTags | None = None) -> str | None:
     for link in tree.xpath('//link[@href]'):
         if "canonical" in (link.get("rel") or "").lower().split():
             return link.get("href").strip() or None
-    return first_meta(tree, "og:url")
+    return (tags or MetaTags(tree)).first("og:url")
 
 
 _URLISH = re.compile(r"://|^www\.|^[\w.-]+\.[a-z]{2,}/", re.IGNORECASE)
@@ -189,26 +203,27 @@ def page_meta(tree: HtmlElement) -> PageMeta:
     objects = json_ld_objects(tree)
     ld = json_ld_article(tree, objects) or {}
     head_title = tree.findtext(".//title")
+    meta_tags = MetaTags(tree)
     meta = PageMeta(
-        title=(_names(ld.get("headline")) or [None])[0] or first_meta(tree, "og:title", "twitter:title")
+        title=(_names(ld.get("headline")) or [None])[0] or meta_tags.first("og:title", "twitter:title")
         or (" ".join(head_title.split()) if head_title else None),
         description=(_names(ld.get("description")) or [None])[0]
-        or first_meta(tree, "og:description", "description", "twitter:description"),
+        or meta_tags.first("og:description", "description", "twitter:description"),
         authors=unique(_names(ld.get("author"), _by_id(objects))
-                       or meta_values(tree, "author", "article:author")),
+                       or meta_tags.values("author", "article:author")),
         published=parse_iso(ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None)
-        or parse_iso(first_meta(tree, "article:published_time", "datePublished", "pubdate",
+        or parse_iso(meta_tags.first("article:published_time", "datePublished", "pubdate",
                                 "mediator_published_time", "parsely-pub-date", "sailthru.date")),
         modified=parse_iso(ld.get("dateModified") if isinstance(ld.get("dateModified"), str) else None)
-        or parse_iso(first_meta(tree, "article:modified_time", "dateModified")),
-        section=(_names(ld.get("articleSection")) or [None])[0] or first_meta(tree, "article:section"),
-        tags=unique(meta_values(tree, "article:tag") or _keywords(ld.get("keywords"))),
-        url=canonical_url(tree),
-        language=(tree.get("lang") or first_meta(tree, "og:locale") or None),
-        site_name=first_meta(tree, "og:site_name"),
+        or parse_iso(meta_tags.first("article:modified_time", "dateModified")),
+        section=(_names(ld.get("articleSection")) or [None])[0] or meta_tags.first("article:section"),
+        tags=unique(meta_tags.values("article:tag") or _keywords(ld.get("keywords"))),
+        url=canonical_url(tree, meta_tags),
+        language=(tree.get("lang") or meta_tags.first("og:locale") or None),
+        site_name=meta_tags.first("og:site_name"),
         article_body=_article_body(ld.get("articleBody")),
         ld_types=set().union(*(_types(obj) for obj in objects)),
-        og_type=(first_meta(tree, "og:type") or "").strip().lower(),
+        og_type=(meta_tags.first("og:type") or "").strip().lower(),
     )
     # article:author often holds the author's Facebook or profile page: a URL names no one
     meta.authors = [a for a in meta.authors if not _URLISH.search(a)]
