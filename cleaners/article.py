@@ -63,6 +63,16 @@ def content_hash(text: str) -> str:
 _WORD = re.compile(r"\w+")
 
 
+PROSE_WORDS = 10
+
+
+def has_prose(paragraphs: list[str]) -> bool:
+    """Whether the generic path found running text, not just a menu or a list of links: at least
+    one sentence-long paragraph (PROSE_WORDS words). Without it a page is "no_article", and
+    before that the fallback extractors get a turn (generic/extract.py)."""
+    return any(count_words(p) >= PROSE_WORDS for p in paragraphs)
+
+
 def count_words(text: str) -> int:
     """Words as \\w+ runs. The generic path asks about the same paragraph several times (its
     extractors, the article end, the text rules): short texts are counted once (cached)."""

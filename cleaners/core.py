@@ -16,7 +16,8 @@ from .generic import extract as generic
 from .generic import textrules
 from .article import (STATUS_CLEANER_ERROR, STATUS_DECODE_ERROR, STATUS_EMPTY, STATUS_NO_ARTICLE, STATUS_NOT_HTML,
                       STATUS_OK, STATUS_PARSE_ERROR, STATUS_TOO_LARGE, Article, Extracted,
-                      content_hash, count_words, error_article, join_paragraphs, normalise_paragraph)
+                      content_hash, count_words, error_article, has_prose, join_paragraphs,
+                      normalise_paragraph)
 from .io.decode import DecodeError, binary_reason, decode, looks_like_html
 from .metadata.htmlmeta import page_meta, unique
 from .metadata.language import detect_language
@@ -245,7 +246,7 @@ def finish(extracted: Extracted, *, url: str | None, extractor: str,
     if not text:
         article.status = STATUS_NO_ARTICLE
         article.error = f"no article text found ({extractor})"
-    elif cleaner is None and not has_prose(extracted.paragraphs):
+    elif cleaner is None and not has_prose(extracted.paragraphs):  # site cleaners are not second-guessed
         article.status = STATUS_NO_ARTICLE
         article.error = (f"no article text found ({extractor} found only {article.word_count} words "
                          "of link lists or labels)")
@@ -253,7 +254,3 @@ def finish(extracted: Extracted, *, url: str | None, extractor: str,
     return article
 
 
-def has_prose(paragraphs: list[str]) -> bool:
-    """Whether the generic path found running text, not just a menu or a list of links: at least
-    one sentence-long paragraph. Site cleaners know their templates and are not second-guessed."""
-    return any(count_words(p) >= 10 for p in paragraphs)

@@ -84,3 +84,17 @@ def test_clean_keeps_the_short_post_and_leaves_the_sidebar_out():
     assert all(p in article.text for p in POST)
     assert BIO not in article.text
     assert "Printmaking (41)" not in article.text
+
+
+
+def test_a_fallback_with_running_text_replaces_labels_and_links():
+    from cleaners.generic.extract import fallback_is_better
+
+    labels = ["Older posts", "Tag number 1", "Photos", "Archive 2011"]
+    sentence = ["Photos taken by Eirik in Paris on a rainy afternoon by the river."]
+    assert fallback_is_better(labels, sentence)  # fewer words, but running text
+    assert not fallback_is_better(sentence, labels)
+    long_text = [" ".join(["word"] * 50)]
+    assert fallback_is_better(sentence, long_text)  # more words, past the minimum
+    assert not fallback_is_better(long_text, sentence)
+    assert not fallback_is_better(labels, ["Menu", "Home"])  # neither has running text
