@@ -98,3 +98,47 @@ def test_a_fallback_with_running_text_replaces_labels_and_links():
     assert fallback_is_better(sentence, long_text)  # more words, past the minimum
     assert not fallback_is_better(long_text, sentence)
     assert not fallback_is_better(labels, ["Menu", "Home"])  # neither has running text
+
+
+def _reference_container(tree):
+    """body_container() as trafilatura's own XPaths say it (BODY_XPATH[0], then the only <article>)."""
+    from trafilatura.xpaths import BODY_XPATH
+
+    found = BODY_XPATH[0](tree)
+    if found:
+        return found[0]
+    articles = list(tree.iter("article"))
+    return articles[0] if len(articles) == 1 else None
+
+
+NAMED = ['<div class="post">', '<div class="entry">', '<section itemprop="articleBody">', '<div id="articleContent">',
+         '<div id="main-article-body">', '<main class="c-article__body">', '<div class="td-post-content tagdiv">',
+         '<article class="post-entry">', '<div class="ArticleContent">', '<div class="postcontent">',
+         '<div class="Post-Body">', '<div class="posts">', '<span class="post-body">', '<div class="entry-title">',
+         '<div id="body-text">', '<div class="x" id="art-content">', '<div class="page-contents">']
+
+
+def test_the_container_names_match_trafilaturas_xpath_on_written_pages():
+    for opening in NAMED:
+        tag = opening[1:].split()[0].rstrip(">")
+        html = (f"<html><body><div class='side'><p>{BIO}</p></div>{opening}<p>{POST[0]}</p></{tag}>"
+                f"<article><p>{POST[1]}</p></article></body></html>")
+        tree = lxml.html.document_fromstring(html)
+        assert articlebody.body_container(tree) is _reference_container(tree), opening
+
+
+def test_the_container_names_match_trafilaturas_xpath_on_benchmark_pages():
+    import gzip
+
+    from conftest import shared_path
+
+    pages = sorted(shared_path("bench", "dragnet-2013", "html").glob("*.html.gz"))[::10]
+    pages += sorted(shared_path("bench", "wcxb-dev", "html").glob("*.html.gz"))[::10]
+    found = 0
+    for path in pages:
+        with gzip.open(path, "rb") as fh:
+            tree = lxml.html.document_fromstring(fh.read())
+        ours = articlebody.body_container(tree)
+        assert ours is _reference_container(tree), path.name
+        found += ours is not None
+    assert found > len(pages) // 4  # the names are common: the comparison is not of Nones

@@ -5,9 +5,10 @@ Why: the block classifier judges blocks by their features and surroundings, and 
 page whose article is short (a photo post, a video with two lines) the best-looking blocks left are
 the sidebar's: an "about me" paragraph, a list of categories, other stories. Publishers' templates
 name the body's element (`entry-content`, `post-body`, `article-body`, `itemprop=articleBody`,
-the page's first `<article>`, ...). trafilatura's first two body expressions
-(`trafilatura.xpaths.BODY_XPATH`, the well-kept list of those names) find it; blocks outside it and
-outside the headline zone above it are dropped.
+the page's only `<article>`, ...): the names of trafilatura's first body expression
+(`trafilatura.xpaths.BODY_XPATH[0]`, the well-kept list of them), then its second (the first
+`<article>`, here only when the page has one). Blocks outside it and outside the headline zone
+above it are dropped.
 
 When unsure, keep: nothing changes when no container is named, or when the container holds less
 than MIN_CONTAINER_SHARE of the chosen words (then it is a teaser card or the wrong element), and
@@ -23,42 +24,50 @@ licence allows) and the tuning parts of the other sets.
 from __future__ import annotations
 
 import itertools
-import logging
+import re
 
 from ..article import count_words
 
-log = logging.getLogger(__name__)
+# The names of trafilatura's first body expression (trafilatura.xpaths.BODY_XPATH[0], Apache-2.0),
+# matched in Python: lxml runs EXSLT re:test as a Python call per element and attribute, which
+# made the XPath ~1 ms a page; this walk does the same test in ~0.2 ms.
+# tests/test_article_container.py holds it to the XPath on pages written there and, when
+# ../shared is present, on benchmark pages.
+_CONTAINER_TAGS = ("article", "div", "main", "section")
+_EXACT_CLASSES = frozenset({"post", "entry"})
+_ID_NAMES = re.compile(r"(?:entry|article|art)-content|article__content|article(?:-|__)?body|articleBody|body-text")
+_CLASS_NAMES = re.compile(r"post[-_]text|post-body|post-?entry|post[-_]?content|postContent|post_inner_wrapper|"
+                          r"article-?text|articleText|(?:entry|page|text|article|art)-content|article__content|"
+                          r"article(?:-|__)?body|articleBody|ArticleContent|body-text|article__container")
 
-try:
-    from trafilatura.xpaths import BODY_XPATH
 
-    CONTAINER_XPATHS = tuple(BODY_XPATH[:2])  # named body elements, then the first <article>
-except (ImportError, AttributeError, TypeError):  # pragma: no cover - another trafilatura layout
-    CONTAINER_XPATHS = ()
+def _named_body(element) -> bool:
+    attrib = element.attrib
+    if not attrib:
+        return False
+    cls, ident = attrib.get("class"), attrib.get("id")
+    return bool(cls is not None and (cls in _EXACT_CLASSES or _CLASS_NAMES.search(cls))
+                or ident is not None and (ident == "articleContent" or _ID_NAMES.search(ident))
+                or attrib.get("itemprop") == "articleBody")
 
-ARTICLE_CONTAINER = True  # measurement switch (bench/quality.py compares with and without)
+
+ARTICLE_CONTAINER = True  # measurement switch: False leaves the chosen blocks as they are
 MIN_CONTAINER_SHARE = 0.3
 ZONE_LEVELS = 4
 ONE_ARTICLE = True
 
 
 def body_container(tree):
-    """The element the template names as the article body, or None."""
-    for tier, expression in enumerate(CONTAINER_XPATHS):
-        try:
-            found = expression(tree)
-        except Exception as exc:  # noqa: BLE001 - an XPath on hostile markup must never fail a page
-            log.debug("body container XPath failed: %s", exc)
-            return None
-        if found:
-            if tier and ONE_ARTICLE and _several_articles(tree):
-                return None  # the first of several <article>: a post of a thread, a teaser
-            return found[0]
+    """The element the template names as the article body (the first, in document order), else
+    the page's <article> when it has only one, else None."""
+    for element in tree.iter(*_CONTAINER_TAGS):
+        if _named_body(element):
+            return element
+    articles = itertools.islice(tree.iter("article"), 2)
+    first = next(articles, None)
+    if first is not None and (not ONE_ARTICLE or next(articles, None) is None):
+        return first  # (the first of several <article>: a post of a thread, a teaser)
     return None
-
-
-def _several_articles(tree) -> bool:
-    return next(itertools.islice(tree.iter("article"), 1, None), None) is not None
 
 
 def _inside(element, top) -> bool:
