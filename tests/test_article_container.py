@@ -142,3 +142,19 @@ def test_the_container_names_match_trafilaturas_xpath_on_benchmark_pages():
         assert ours is _reference_container(tree), path.name
         found += ours is not None
     assert found > len(pages) // 4  # the names are common: the comparison is not of Nones
+
+
+def test_a_body_broken_by_an_advert_continues_in_its_second_element():
+    html = (f"<html><body><div class='wrap'><h1>Linocut cards</h1><div class='article-body'><p>{POST[0]}</p></div>"
+            f"<div class='ad-slot'><p>Advertisement</p></div><div class='article-body'><p>{POST[1]}</p></div></div>"
+            f"<div class='sidebar'><p>{BIO}</p></div></body></html>")
+    tree, found = chosen_all(html)
+    assert texts(articlebody.within_article(found, tree)) == ["Linocut cards", *POST]
+
+
+def test_reacts_streamed_segments_count_as_the_body():
+    html = (f"<html><body><main><h1>Linocut cards</h1><div class='article-body'><p>{POST[0]}</p>"
+            f"<template id='B:1'></template></div></main><div class='sidebar'><p>{BIO}</p></div>"
+            f"<div hidden id='S:1'><p>{POST[1]}</p></div></body></html>")
+    tree, found = chosen_all(html)
+    assert texts(articlebody.within_article(found, tree)) == ["Linocut cards", POST[0], POST[1]]

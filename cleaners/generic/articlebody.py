@@ -70,9 +70,40 @@ def body_container(tree):
     return None
 
 
+def continued_bodies(tree, container) -> list:
+    """The container and the elements that continue it: templates that break the body for an
+    advert or a newsletter box often open a second element of the same tag and class after it;
+    and React's streamed segments."""
+    cls = container.get("class")
+    if cls is None or container.tag == "article":
+        bodies = [container]
+    else:
+        bodies = [el for el in tree.iter(container.tag) if el is container or el.get("class") == cls]
+    return bodies + streamed_segments(tree)
+
+
+def streamed_segments(tree) -> list:
+    """React's streamed Suspense segments (`<div hidden id="S:...">` at the end of <body>), which a
+    script moves into their placeholders: on a Next.js page they can hold most of the article
+    (a WCXB page kept 983 of its 2,479 words without this), so they count as the body's own."""
+    body = tree.find("body")
+    if body is None:
+        return []
+    return [el for el in body if el.tag == "div" and el.get("hidden") is not None
+            and (el.get("id") or "").startswith("S:")]
+
+
 def _inside(element, top) -> bool:
     while element is not None:
         if element is top:
+            return True
+        element = element.getparent()
+    return False
+
+
+def _inside_any(element, tops) -> bool:
+    while element is not None:
+        if any(element is top for top in tops):
             return True
         element = element.getparent()
     return False
@@ -103,7 +134,8 @@ def within_article(chosen: list, tree) -> list:
     container = body_container(tree)
     if container is None:
         return chosen
-    inside = [_inside(b.el, container) for b in chosen]
+    bodies = continued_bodies(tree, container)
+    inside = [_inside_any(b.el, bodies) for b in chosen]
     words = [count_words(b.text) for b in chosen]
     words_in = sum(w for w, i in zip(words, inside) if i)
     if not words_in or words_in < MIN_CONTAINER_SHARE * sum(words):
