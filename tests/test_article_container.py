@@ -158,3 +158,13 @@ def test_reacts_streamed_segments_count_as_the_body():
             f"<div hidden id='S:1'><p>{POST[1]}</p></div></body></html>")
     tree, found = chosen_all(html)
     assert texts(articlebody.within_article(found, tree)) == ["Linocut cards", POST[0], POST[1]]
+
+
+def test_thousands_of_repeated_bodies_are_answered_by_set_lookups():
+    """A listing that repeats a body class on every teaser: the continued bodies are many, and
+    each block's question must stay a lookup (the result: the first body holds too little of the
+    chosen words on its own, but with its continuations all of them, so nothing goes)."""
+    html = "<html><body>" + "".join(
+        f"<div class='entry-content'><p>{POST[0]} Item {i}.</p></div>" for i in range(5000)) + "</body></html>"
+    tree, found = chosen_all(html)
+    assert len(articlebody.within_article(found, tree)) == len(found) == 5000

@@ -102,12 +102,16 @@ def _inside(element, top) -> bool:
     return False
 
 
-def _inside_any(element, tops) -> bool:
-    while element is not None:
-        if any(element is top for top in tops):
-            return True
-        element = element.getparent()
-    return False
+def _subtrees(tops) -> set:
+    """Every element at or below one of `tops`: one pass over their subtrees, so that each block's
+    question is a set lookup (a page may repeat a body class thousands of times, or nest
+    thousands deep). lxml hands out the same proxy for an element while one is alive, and the
+    set keeps them alive."""
+    found: set = set()
+    for top in tops:
+        if top not in found:
+            found.update(top.iter())
+    return found
 
 
 def headline_zone(tree, container):
@@ -135,16 +139,17 @@ def within_article(chosen: list, tree) -> list:
     container = body_container(tree)
     if container is None:
         return chosen
-    bodies = continued_bodies(tree, container)
-    inside = [_inside_any(b.el, bodies) for b in chosen]
+    in_bodies = _subtrees(continued_bodies(tree, container))
+    inside = [b.el in in_bodies for b in chosen]
     words = [count_words(b.text) for b in chosen]
     words_in = sum(w for w, i in zip(words, inside) if i)
     if not words_in or words_in < MIN_CONTAINER_SHARE * sum(words):
         return chosen
     zone = headline_zone(tree, container)
+    in_zone = _subtrees([zone]) if zone is not None else set()
     kept, before = [], True
     for block, is_in in zip(chosen, inside):
         before = before and not is_in
-        if is_in or block.tag == "h1" or (before and zone is not None and _inside(block.el, zone)):
+        if is_in or block.tag == "h1" or (before and block.el in in_zone):
             kept.append(block)
     return kept
