@@ -12,7 +12,6 @@ run and the slope per 1,000 pages show it.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import subprocess
 import sys
@@ -23,6 +22,8 @@ from pathlib import Path
 
 import psutil
 import pyarrow.parquet as pq
+
+from report import write_report  # bench/report.py (this script's folder is on the path when run)
 
 WORDS = ("council minister report city river market school police budget election court energy "
          "hospital train harbour festival museum weather farmers workers company tax bridge").split()
@@ -108,9 +109,7 @@ def main() -> None:
           f"slope {result['rss_slope_mb_per_1000_pages']} MB / 1,000 pages")
     if table.num_rows != args.files:
         raise SystemExit("rows != files")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    write_report(result, args.json)
 
 
 if __name__ == "__main__":

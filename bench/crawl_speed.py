@@ -54,6 +54,7 @@ from synthetic_site import (GENERIC_DOMAIN, OK, SITES, SyntheticServer,  # noqa:
                             SyntheticSite, kind_of)
 
 from crawler.runner import subprocess_env  # noqa: E402
+from report import write_report  # noqa: E402
 
 MB = 2**20
 FRACTIONS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
@@ -535,11 +536,7 @@ def main(argv: list[str] | None = None) -> int:
     if not checks["crawl_exit_0"]:
         print(f"\nthe crawl failed (exit {crawl['returncode']}, timed out: {crawl['timed_out']}); log tail:\n"
               f"{log_tail}", file=sys.stderr)
-    if args.json_out:
-        out = Path(args.json_out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(report, indent=1, default=str) + "\n", encoding="utf-8")
-        print(f"\nwrote {out}")
+    write_report(report, args.json_out)
     essential = ("crawl_exit_0", "every_page_served", "manifest_rows_eq_pages", "duckdb_rows_eq_pages",
                  "one_row_per_url", "status_counts_add_up")
     return 0 if all(checks[k] for k in essential) else 1

@@ -40,6 +40,7 @@ for _p in (str(PROJECT), str(HERE)):
 
 from crawler.demo.server import LocalHTTPServer, QuietHandler  # noqa: E402
 from crawler.runner import LOCAL_SETTINGS, subprocess_env  # noqa: E402
+from report import write_report  # noqa: E402
 from synthetic_site import SyntheticSite  # noqa: E402
 
 DOMAIN = "news.example.org"
@@ -348,9 +349,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="newsclean-faults-") as tmp:
         report = run_matrix(Path(tmp), bomb_mb=args.bomb_mb, chunked_mb=args.chunked_mb)
     print_report(report)
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+    write_report(report, args.json)
     return 0 if report["passed"] else 1
 
 

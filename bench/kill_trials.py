@@ -26,7 +26,6 @@ Exit status 1 when any trial finds a corrupt file, a duplicate or a missing arti
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import random
@@ -50,6 +49,7 @@ from synthetic_site import SyntheticServer, SyntheticSite  # noqa: E402
 
 from crawler.dataset import TRANSIENT_HTTP  # noqa: E402
 from crawler.runner import subprocess_env  # noqa: E402
+from report import write_report  # noqa: E402
 
 
 def _workers_of(pid: int) -> list:
@@ -206,9 +206,7 @@ def main(argv=None) -> int:
           f"files {t['corrupt_files']}, duplicates {t['duplicates']}, missing {t['missing']}, temporary files "
           f"left {t['temporary_files_left']}, workers left {t['workers_left_running']} "
           f"({report['wall_s']} s)")
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+    write_report(report, args.json)
     return 0 if report["passed"] else 1
 
 

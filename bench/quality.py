@@ -46,6 +46,7 @@ if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labelled  # noqa: E402  (bench/labelled.py: dragnet-2013, trafilatura-eval, chinese-wce)
+from report import write_report  # noqa: E402  (bench/report.py; metadata.py and lines_quality.py call quality.write_report)
 
 SHARED_BENCH = Path(os.environ.get("NEWSCLEAN_SHARED", PROJECT.parent / "shared")) / "bench"
 DEFAULT_WCXB = SHARED_BENCH / "wcxb-dev"
@@ -307,15 +308,6 @@ def report_header(benchmark: str, started: float, args, wcxb: Path) -> dict:
             "seconds": round(time.time() - started, 1),
             "args": {"sample": args.sample, "jobs": args.jobs, "wcxb": str(wcxb)},
             "versions": versions()}
-
-
-def write_report(report: dict, path: str | None) -> None:
-    """The JSON report (when --json was given), written where asked."""
-    if path:
-        out = Path(path)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"\nwrote {out}")
 
 
 def score_page(evaluate, text: str, gt: dict) -> dict:

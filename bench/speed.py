@@ -41,6 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import quality  # noqa: E402  (bench/quality.py: page selection and versions)
+from report import write_report  # noqa: E402
 
 SYSTEMS = ["ours", "trafilatura", "readability"]
 WARMUP = 5
@@ -262,11 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         "figures": figures,
         "ratios_ours_over_trafilatura": ratios,
     }
-    if args.json_out:
-        out = Path(args.json_out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-        print(f"\nwrote {out}")
+    write_report(report, args.json_out)
     return 0
 
 
