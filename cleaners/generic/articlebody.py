@@ -55,7 +55,6 @@ def _named_body(element) -> bool:
 ARTICLE_CONTAINER = True  # measurement switch: False leaves the chosen blocks as they are
 MIN_CONTAINER_SHARE = 0.3
 ZONE_LEVELS = 4
-ONE_ARTICLE = True
 
 
 def body_container(tree):
@@ -64,11 +63,9 @@ def body_container(tree):
     for element in tree.iter(*_CONTAINER_TAGS):
         if _named_body(element):
             return element
-    articles = itertools.islice(tree.iter("article"), 2)
-    first = next(articles, None)
-    if first is not None and (not ONE_ARTICLE or next(articles, None) is None):
-        return first  # (the first of several <article>: a post of a thread, a teaser)
-    return None
+    # (not the first of several <article>: a post of a thread, a teaser)
+    articles = list(itertools.islice(tree.iter("article"), 2))
+    return articles[0] if len(articles) == 1 else None
 
 
 def continued_bodies(tree, container) -> list:
@@ -94,14 +91,6 @@ def streamed_segments(tree) -> list:
             and (el.get("id") or "").startswith("S:")]
 
 
-def _inside(element, top) -> bool:
-    while element is not None:
-        if element is top:
-            return True
-        element = element.getparent()
-    return False
-
-
 def _subtrees(tops) -> set:
     """Every element at or below one of `tops`: one pass over their subtrees, so that each block's
     question is a set lookup (a page may repeat a body class thousands of times, or nest
@@ -118,14 +107,13 @@ def headline_zone(tree, container):
     """The lowest element above the container (at most ZONE_LEVELS up, never <body>) that also
     holds the page's first <h1>; else the container's parent, unless that is <body>."""
     h1 = next(tree.iter("h1"), None)
-    if h1 is not None and not _inside(h1, container):
-        ancestor, level = container.getparent(), 1
-        while ancestor is not None and level <= ZONE_LEVELS:
+    above_h1 = set(h1.iterancestors()) if h1 is not None else set()
+    if container not in above_h1:  # (an <h1> inside the container: the zone is the parent)
+        for ancestor in itertools.islice(container.iterancestors(), ZONE_LEVELS):
             if ancestor.tag == "body":
                 break
-            if _inside(h1, ancestor):
+            if ancestor in above_h1:
                 return ancestor
-            ancestor, level = ancestor.getparent(), level + 1
     parent = container.getparent()
     return parent if parent is not None and parent.tag != "body" else None
 
