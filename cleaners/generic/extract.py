@@ -29,6 +29,7 @@ from . import articlebody
 from . import blockcontext
 from . import blockmodel
 from . import blocks
+from . import sections
 from ..metadata.htmlmeta import PageMeta, page_meta, text_of
 from . import widgets
 from .textrules import filter_paragraphs
@@ -235,6 +236,7 @@ def outside_comment_sections(chosen: list) -> list:
 # mostly links (>= LINKED_SHARE of their text) go -- anywhere when almost all link (a row of
 # other stories, tags, a "more from" list), and after the last prose block when half link.
 ARTICLE_END = True  # measurement switch
+SECTIONS = True  # measurement switch: sections.py's headings and repeats
 ARTICLE_BODY_WORDS = 150
 PROSE_WORDS = 25
 LINKED_SHARE = 0.5
@@ -334,6 +336,18 @@ def fallback_is_better(found: list[str], fallback: list[str]) -> bool:
             or (has_prose(fallback) and not has_prose(found)))
 
 
+def article_blocks(found: list, proba, threshold: float, tree: HtmlElement) -> list:
+    """The blocks the classifier chose, without what the page's structure says is not the
+    article: reader comments (a comment section beside the article), linked blocks around its
+    body, blocks outside its named container, sections a heading such as "Related stories" or
+    "Comments" opens after it, and later copies of its paragraphs."""
+    chosen = [b for b, p in zip(found, proba) if p >= threshold]
+    chosen = articlebody.within_article(article_end(outside_comment_sections(chosen)), tree)
+    if SECTIONS:
+        chosen = sections.without_repeats(sections.without_other_sections(chosen, found))
+    return chosen
+
+
 def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tuple[Extracted, str]:
     """Returns what was found and the name of the extractor that found the body.
 
@@ -357,8 +371,7 @@ def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tu
         judged = block_probabilities(tree, url, meta)
         if judged is not None:
             found, proba, threshold = judged
-            chosen = [b.text for b in articlebody.within_article(article_end(outside_comment_sections(
-                [b for b, p in zip(found, proba) if p >= threshold])), tree)]
+            chosen = [b.text for b in article_blocks(found, proba, threshold, tree)]
             if _words(chosen) > _words(paragraphs):
                 paragraphs, extractor = chosen, "blocks"
     if (_words(paragraphs) < MIN_WORDS or not has_prose(paragraphs)) and not is_large(tree):
