@@ -23,12 +23,18 @@ SENTENCES = [
     "Residents of the island have asked for a faster connection to the mainland for a decade.",
     "The council will publish the timetable once the last safety inspections are complete.",
 ]
+# a second half of other sentences: a page's later copies of a paragraph are dropped
+# (cleaners/generic/sections.without_repeats), so "nothing lost" is checked on distinct paragraphs
+MORE_SENTENCES = [
+    "The harbour authority expects the first crossings to be full on weekends until the summer.",
+    "The council will publish fares for students and pensioners in the same announcement.",
+]
 
 
 def article_page(*, head: str = "", title: str = "Ferry line to open in spring", body: str | None = None,
                  charset: str | None = "utf-8") -> str:
     meta = f'<meta charset="{charset}">' if charset else ""
-    paragraphs = body if body is not None else "".join(f"<p>{s}</p>" for s in SENTENCES * 2)
+    paragraphs = body if body is not None else "".join(f"<p>{s}</p>" for s in SENTENCES + MORE_SENTENCES)
     return (f"<!DOCTYPE html><html lang=\"en\"><head>{meta}<title>{title}</title>{head}</head>"
             f"<body><article><h1>{title}</h1>{paragraphs}</article></body></html>")
 
@@ -63,7 +69,7 @@ def test_clean_returns_writable_article_from_lone_surrogate_json_ld(tmp_path):
 
 def test_str_input_with_lone_surrogate_and_nul_keeps_all_text():
     body = "".join(f"<p>{s}</p>" for s in SENTENCES) + "<p>Broken \ud800 char and a NUL\x00 here.</p>" + \
-        "".join(f"<p>{s}</p>" for s in SENTENCES)
+        "".join(f"<p>{s}</p>" for s in MORE_SENTENCES)
     article = cleaners.clean(article_page(body=body), url="https://example.org/a/2")
     assert article.status == "ok"
     assert "Broken \ufffd char and a NUL here." in article.text

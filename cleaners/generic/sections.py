@@ -29,12 +29,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..article import count_words
-from .widgets import fold
+from .widgets import fold, is_spaced
 
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "lexicon" / "sections.json"
 WORDS_BEFORE = 30  # chosen words before a heading for it to end the article
 HEADING_MAX_WORDS = 8  # "Also on HuffPost", "More from Brew Crew Ball"
 OPEN_HEADING_MAX_WORDS = 20  # "3 Responses to “The title of the post”"
+HEADING_MAX_CHARS = 250
 SITE_NAME_WORDS = 3  # words a site's name may add after "also on" / "more from"
 PROSE_WORDS = 10  # a chosen block this long is the article text a section may not hold
 MAX_HEADINGS = 20  # headings judged per page (each costs a walk of its section)
@@ -44,6 +45,7 @@ _TRIM = " :：|-–—»›>•*#()[].,!"
 _COUNT = re.compile(r"\(\s*\d+\s*\)|\d+")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _WORD = re.compile(r"\w+")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 @lru_cache(maxsize=1)
@@ -53,8 +55,21 @@ def lexicon() -> dict:
 
     def every(kind):
         return {fold(p) for phrases in data.get(kind, {}).values() for p in phrases}
-    return {"headings": every("headings"), "open": tuple(sorted(every("open_headings"))),
-            "comment": tuple(sorted(every("comment_words"))), "counts": every("count_words")}
+    found = {"headings": every("headings"), "open": tuple(sorted(every("open_headings"))),
+             "comment": tuple(sorted(every("comment_words"))), "counts": every("count_words")}
+    # the first word of every heading: a block whose first word is none of them is no heading
+    found["first"] = {_first_word(p) for p in found["headings"] | set(found["open"]) | found["counts"]}
+    return found
+
+
+def _first_word(text: str) -> str | None:
+    """The first run of letters, lower-cased; None for scripts written without spaces (CJK),
+    whose headings are matched whole."""
+    match = _LETTERS.search(text[:60])
+    if match is None:
+        return ""
+    word = match.group(0).casefold()
+    return word if word.isascii() or is_spaced(word) else None
 
 
 def _core(text: str) -> str:
@@ -68,8 +83,11 @@ def _core(text: str) -> str:
 
 def is_section_heading(text: str) -> bool:
     """The text is a heading of a section that is not the article."""
-    if count_words(text) > OPEN_HEADING_MAX_WORDS:
+    if len(text) > HEADING_MAX_CHARS or count_words(text) > OPEN_HEADING_MAX_WORDS:
         return False
+    first = _first_word(text)
+    if first is not None and first not in lexicon()["first"]:
+        return False  # (a shortcut: most short blocks of a page open with another word)
     core = _core(text)
     if not core:
         return False
