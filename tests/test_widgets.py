@@ -175,10 +175,12 @@ def test_a_url_no_parser_reads_is_no_article_link_and_costs_no_row():
 
     assert is_article_link("/news/2025/01/02/other-story", "http://[::1") is False
     assert is_article_link("http://[::1/news/x", "https://example.org/a") is False
-    paragraph = "The council met on Tuesday and voted on the budget after a long debate. " * 3
+    # four distinct paragraphs: a page's later copies of a paragraph go (sections.without_repeats)
+    paragraphs = [f"The council met on Tuesday, meeting {n}, and voted on the budget after a long debate. " * 3
+                  for n in range(4)]
     page = ('<html><head><title>Council votes</title><script type="application/ld+json">'
             '{"@type": "NewsArticle", "headline": "Council votes"}</script></head><body><article>'
-            '<h1>Council votes</h1>' + f"<p>{paragraph}</p>" * 4 +
+            '<h1>Council votes</h1>' + "".join(f"<p>{p}</p>" for p in paragraphs) +
             '<p>Read more: <a href="/news/2025/01/02/other-story">Another story</a></p></article></body></html>')
     article = clean(page.encode(), url="http://[::1", kind="html")
     assert article.status == "ok", article.error

@@ -8,7 +8,10 @@ plus the first pass's view of the block's surroundings (cleaners/generic/blockco
 article, come from bench/train_blocks.py on the tuning part of WCXB dev. Thread / Q&A and
 product pages (JSON-LD, og:type, trafilatura's thread detector) go to trafilatura, which handles
 posts better; trafilatura and then readability-lxml get a turn whenever the chosen extractor
-finds < 40 words. Then the generic text rules.
+finds < 40 words. After the classifier, the page's structure takes out what is not the article
+(article_blocks: comment sections, linked blocks around the body, blocks outside the named body
+container, sections a "Comments" / "Related stories" heading opens, repeated paragraphs).
+Then the generic text rules.
 Metadata: the page's own JSON-LD and meta tags (core.py's PageMeta); the title without a site
 suffix; htmldate's fast mode only when the page declares no date.
 """
