@@ -4,6 +4,7 @@ nothing changes when the page names no container or the container holds too litt
 from __future__ import annotations
 
 import lxml.html
+import pytest
 
 import cleaners
 from cleaners.generic import articlebody, blocks
@@ -168,3 +169,53 @@ def test_thousands_of_repeated_bodies_are_answered_by_set_lookups():
         f"<div class='entry-content'><p>{POST[0]} Item {i}.</p></div>" for i in range(5000)) + "</body></html>"
     tree, found = chosen_all(html)
     assert len(articlebody.within_article(found, tree)) == len(found) == 5000
+
+
+# -- a lone short post: the classifier chose only the sidebar ------------------------------------
+
+def sidebar_only(tree, found):
+    """What the classifier keeps on a photo post of one line: the sidebar, not the post."""
+    sidebar = next(el for el in tree.iter("div") if el.get("class") == "sidebar")
+    return [b for b in found if sidebar in b.el.iterancestors() or b.el is sidebar]
+
+
+def short_post_page(body_html: str = "<p>Ink, paper and far too much tea.</p>", second_body: bool = False,
+                    in_nav: bool = False) -> str:
+    body = f'<div class="entry-content">{body_html}</div>'
+    if in_nav:
+        body = f"<nav>{body}</nav>"
+    extra = '<div class="entry-content"><p>Another card on the same page.</p></div>' if second_body else ""
+    return f"""<html><body><div id="wrapper"><div class="hentry-wrap">
+  <div class="post-header"><h1>Linocut cards</h1></div>{body}{extra}</div>
+<div class="sidebar"><h2>About me</h2><p>{BIO}</p>
+  <ul><li><a href="/c/a">Printmaking (41)</a></li><li><a href="/c/b">Travel (12)</a></li></ul></div>
+</div></body></html>"""
+
+
+def test_a_lone_short_post_is_taken_from_its_body_element_instead_of_the_sidebar():
+    tree, found = chosen_all(short_post_page())
+    chosen = sidebar_only(tree, found)
+    assert BIO in texts(chosen)
+    assert texts(articlebody.within_article(chosen, tree, found)) == ["Linocut cards", "Ink, paper and far too much tea."]
+    # without every block of the page the rule cannot run: unchanged
+    assert texts(articlebody.within_article(chosen, tree)) == texts(chosen)
+
+
+@pytest.mark.parametrize("page", [
+    short_post_page(second_body=True),                 # one of several cards of a class
+    short_post_page(in_nav=True),                      # a body class on a nav element
+    short_post_page(body_html="<p>Ink.</p>"),          # fewer than 5 words: nothing to go on
+    short_post_page(body_html='<p><a href="/a">Ink paper and tea at the fair</a></p>'),  # links
+])
+def test_a_doubtful_body_element_leaves_the_chosen_blocks_alone(page):
+    tree, found = chosen_all(page)
+    chosen = sidebar_only(tree, found)
+    assert texts(articlebody.within_article(chosen, tree, found)) == texts(chosen)
+
+
+def test_an_article_found_elsewhere_is_kept_over_an_empty_body_element():
+    long_sidebar = "".join(f"<p>{BIO} {i}</p>" for i in range(5))  # 5 x 40 words of prose
+    page = short_post_page().replace(f"<p>{BIO}</p>", long_sidebar)
+    tree, found = chosen_all(page)
+    chosen = sidebar_only(tree, found)
+    assert texts(articlebody.within_article(chosen, tree, found)) == texts(chosen)

@@ -118,19 +118,23 @@ def headline_zone(tree, container):
     return parent if parent is not None and parent.tag != "body" else None
 
 
-def within_article(chosen: list, tree) -> list:
+def within_article(chosen: list, tree, found: list | None = None) -> list:
     """The chosen blocks (document order) without those outside the article's container, except
     the headline zone's blocks before the container and any <h1>. Unchanged when the page names
-    no container or the container holds too little of what was chosen."""
+    no container or the container holds too little of what was chosen -- unless it holds none of
+    it and the page is a lone short post (lone_post, given every block of the page in `found`)."""
     if not ARTICLE_CONTAINER or not chosen:
         return chosen
     container = body_container(tree)
     if container is None:
         return chosen
-    in_bodies = _subtrees(continued_bodies(tree, container))
+    bodies = continued_bodies(tree, container)
+    in_bodies = _subtrees(bodies)
     inside = [b.el in in_bodies for b in chosen]
     words = [count_words(b.text) for b in chosen]
     words_in = sum(w for w, i in zip(words, inside) if i)
+    if not words_in and found is not None:
+        return lone_post(chosen, found, tree, container, bodies, in_bodies)
     if not words_in or words_in < MIN_CONTAINER_SHARE * sum(words):
         return chosen
     zone = headline_zone(tree, container)
@@ -141,3 +145,51 @@ def within_article(chosen: list, tree) -> list:
         if is_in or block.tag == "h1" or (before and block.el in in_zone):
             kept.append(block)
     return kept
+
+
+# A lone short post: the classifier chose nothing inside the one element the template names as
+# the body, and found no article anywhere else (less than ARTICLE_BODY_WORDS words in prose blocks).
+ARTICLE_BODY_WORDS = 150
+PROSE_WORDS = 25
+PROSE_LINKS = 0.2
+MIN_POST_WORDS = 5
+POST_LINKS = 0.5
+_CHROME = {"nav", "header", "footer", "aside"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def prose_words(blocks) -> int:
+    """Words in prose blocks: >= PROSE_WORDS words and < PROSE_LINKS of their text in links."""
+    total = 0
+    for block in blocks:
+        words = count_words(block.text)
+        if words >= PROSE_WORDS and block.link_chars < PROSE_LINKS * max(len(block.text), 1):
+            total += words
+    return total
+
+
+def lone_post(chosen: list, found: list, tree, container, bodies: list, in_bodies: set) -> list:
+    """The body element's blocks and the headings of the headline zone above it, instead of the
+    chosen blocks, when the page is a lone short post; else the chosen blocks unchanged.
+
+    Why: on a photo or video post of a line or two the classifier keeps what looks most like
+    content, the sidebar's "about me" and category lists, and leaves the post itself (dragnet-2013:
+    33 pages where none of its paragraphs is in the gold). When unsure, keep: only when the body
+    element is the template's one (not one of several cards of the same class), holds at least
+    MIN_POST_WORDS words, is not mostly links nor inside a nav / header / footer / aside, and the
+    chosen blocks hold no article (ARTICLE_BODY_WORDS words of prose)."""
+    if len([b for b in bodies if not (b.get("id") or "").startswith("S:")]) > 1:
+        return chosen
+    if prose_words(chosen) >= ARTICLE_BODY_WORDS:
+        return chosen
+    post = [b for b in found if b.el in in_bodies]
+    if sum(count_words(b.text) for b in post) < MIN_POST_WORDS:
+        return chosen
+    if sum(b.link_chars for b in post) >= POST_LINKS * max(sum(len(b.text) for b in post), 1):
+        return chosen
+    if any(a.tag in _CHROME for a in container.iterancestors()):
+        return chosen
+    zone = headline_zone(tree, container)
+    in_zone = _subtrees([zone]) if zone is not None else set()
+    first = found.index(post[0])
+    return [b for b in found[:first] if b.el in in_zone and b.tag in _HEADINGS] + post

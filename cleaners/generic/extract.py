@@ -345,7 +345,7 @@ def article_blocks(found: list, proba, threshold: float, tree: HtmlElement) -> l
     body, blocks outside its named container, sections a heading such as "Related stories" or
     "Comments" opens after it, and later copies of its paragraphs."""
     chosen = [b for b, p in zip(found, proba) if p >= threshold]
-    chosen = articlebody.within_article(article_end(outside_comment_sections(chosen)), tree)
+    chosen = articlebody.within_article(article_end(outside_comment_sections(chosen)), tree, found)
     if SECTIONS:
         chosen = sections.without_repeats(sections.without_other_sections(chosen, found))
     return chosen
