@@ -219,3 +219,22 @@ def test_an_article_found_elsewhere_is_kept_over_an_empty_body_element():
     tree, found = chosen_all(page)
     chosen = sidebar_only(tree, found)
     assert texts(articlebody.within_article(chosen, tree, found)) == texts(chosen)
+
+
+def long_list_sidebar(n: int = 60) -> str:
+    return "<ul>" + "".join(f'<li><a href="/c/{i}">Category number {i} of the archive</a></li>' for i in range(n)) + "</ul>"
+
+
+def test_a_short_post_beside_a_long_list_sidebar_keeps_only_the_post():
+    """The body holds < 30 % of the chosen words, but nothing outside it is an article."""
+    tree, found = chosen_all(blog_page(extra_sidebar=long_list_sidebar()))
+    kept = texts(articlebody.within_article(found, tree, found))
+    assert all(p in kept for p in POST) and "Linocut cards for the winter fair" in kept
+    assert not any(t.startswith("Category number") for t in kept) and BIO not in kept
+
+
+def test_a_generic_page_content_body_beside_a_long_list_changes_nothing():
+    """A product or listing page's intro in `page-content`: the list beside it is the content."""
+    tree, found = chosen_all(blog_page(container_class="page-content", extra_sidebar=long_list_sidebar()))
+    assert articlebody.body_container(tree).get("class") == "page-content"
+    assert texts(articlebody.within_article(found, tree, found)) == texts(found)
