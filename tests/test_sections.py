@@ -125,3 +125,34 @@ def test_the_cleaner_drops_the_comment_thread_of_a_blog_post():
     assert article.status == "ok"
     assert all(p in article.text for p in STORY)
     assert not any(text in article.text for _, text in COMMENTS)
+
+
+CAPTIONS = ["The mayor cuts the ribbon at the opening of the new tram line on a cold morning in March.",
+            "Passengers wait on the platform of the depot station before the first tram of the day.",
+            "Volunteers of the bicycle workshop repair a wheel in the yard behind the old depot."]
+
+
+def gallery_page(story: list[str], gallery_class: str = "hp-slideshow") -> str:
+    slides = "".join(f'<li><img src="/p/{i}.jpg"><p>{c}</p></li>' for i, c in enumerate(CAPTIONS))
+    return (f"<html><body><div class='story'>{''.join(f'<p>{p}</p>' for p in story)}"
+            f"<ul class='{gallery_class}'>{slides}</ul></div></body></html>")
+
+
+def test_a_photo_gallery_beside_an_article_goes():
+    story = STORY + [p.replace("council", "city") for p in STORY]  # > 150 words of prose
+    texts = [b.text for b in sections.without_galleries(all_blocks(gallery_page(story)))]
+    assert all(p in texts for p in story)
+    assert not any(c in texts for c in CAPTIONS)
+    for name in ("cnnGalleryContainer", "galerie-photos", "diaporama"):
+        assert not any(c in [b.text for b in sections.without_galleries(all_blocks(gallery_page(story, name)))]
+                       for c in CAPTIONS)
+
+
+def test_a_photo_post_keeps_its_gallery_and_a_carousel_is_no_gallery():
+    """Without an article beside it the gallery's captions are the post; "carousel" and "slider"
+    hold reviews, quotes and whole sections on many pages, so they are not taken for galleries."""
+    texts = [b.text for b in sections.without_galleries(all_blocks(gallery_page(STORY[:1])))]
+    assert all(c in texts for c in CAPTIONS)
+    story = STORY + [p.replace("council", "city") for p in STORY]
+    texts = [b.text for b in sections.without_galleries(all_blocks(gallery_page(story, "review-carousel")))]
+    assert all(c in texts for c in CAPTIONS)

@@ -343,11 +343,12 @@ def article_blocks(found: list, proba, threshold: float, tree: HtmlElement) -> l
     """The blocks the classifier chose, without what the page's structure says is not the
     article: reader comments (a comment section beside the article), linked blocks around its
     body, blocks outside its named container, sections a heading such as "Related stories" or
-    "Comments" opens after it, and later copies of its paragraphs."""
+    "Comments" opens after it, photo galleries beside it, and later copies of its paragraphs."""
     chosen = [b for b, p in zip(found, proba) if p >= threshold]
     chosen = articlebody.within_article(article_end(outside_comment_sections(chosen)), tree, found)
     if SECTIONS:
-        chosen = sections.without_repeats(sections.without_other_sections(chosen, found))
+        chosen = sections.without_other_sections(chosen, found)
+        chosen = sections.without_repeats(sections.without_galleries(chosen))
     return chosen
 
 

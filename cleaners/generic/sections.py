@@ -1,6 +1,6 @@
 """Sections that are not the article: what a heading such as "Comments", "Related stories",
-"Also on HuffPost", "About the author" or "Most popular" opens, after the article's text; and
-paragraphs the page repeats.
+"Also on HuffPost", "About the author" or "Most popular" opens, after the article's text; photo
+galleries beside the article (without_galleries); and paragraphs the page repeats.
 
 Why: the block classifier judges each block by its features and surroundings, and reader
 comments, other stories' summaries, gallery captions and author boxes under an article look like
@@ -19,7 +19,9 @@ article: a "Related" box in the header, a comment count by the byline), except a
 heading's outline section (threads are often longer than the post).
 
 Measured (bench/README.md, "Sections after the article and repeated paragraphs"): dragnet-2013
-F1 0.8967 -> 0.9011, WCXB tuning part 0.8795 -> 0.8796; with the repeats, 0.9022 and 0.8817.
+F1 0.8967 -> 0.9011, WCXB tuning part 0.8795 -> 0.8796; with the repeats, 0.9019 and 0.8817;
+galleries: dragnet 0.9060 -> 0.9084, WCXB tuning unchanged (with carousels and sliders as
+galleries: WCXB -0.002, its review and quote carousels are content).
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..article import count_words
+from .articlebody import ARTICLE_BODY_WORDS, prose_words
 from .widgets import fold, is_spaced
 
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "lexicon" / "sections.json"
@@ -171,6 +174,44 @@ def _section_blocks(heading, at: int, last_prose, words_before: int, chosen: lis
     if outline or sum(count_words(b.text) for b in taken) <= words_before:
         return {id(b) for b in taken}
     return set()
+
+
+# The names templates give a photo gallery or slideshow (class or id), in the languages of the
+# lexicon's sites: "hp-slideshow", "cnnGalleryContainer", "side-gallery", "galerie", "diaporama".
+# Not carousel / slider: WCXB's pages put reviews, quotes and whole sections in those.
+_GALLERY = re.compile(r"slide-?show|diaporama|gall?er(?:y|ie|ia|i)", re.IGNORECASE)
+
+
+def without_galleries(chosen: list) -> list:
+    """The chosen blocks without those inside a photo gallery or slideshow, beside an article body
+    outside it (articlebody.ARTICLE_BODY_WORDS words of prose): a gallery's captions are other
+    pictures' (dragnet-2013's CNN and HuffPost pages carry 70-180 of them under a 500-word story),
+    while a photo post's captions, with no article beside them, stay."""
+    memo: dict = {}
+
+    def in_gallery(element) -> bool:
+        path = []
+        found = False
+        while element is not None and element.tag not in ("body", "html"):
+            if element in memo:
+                found = memo[element]
+                break
+            path.append(element)
+            if _GALLERY.search(f'{element.get("class") or ""} {element.get("id") or ""}'):
+                found = True
+                break
+            element = element.getparent()
+        for el in path:
+            memo[el] = found
+        return found
+
+    flags = [in_gallery(b.el) for b in chosen]
+    if not any(flags):
+        return chosen
+    outside = [b for b, flag in zip(chosen, flags) if not flag]
+    if prose_words(outside) < ARTICLE_BODY_WORDS:
+        return chosen
+    return outside
 
 
 def without_repeats(chosen: list) -> list:
