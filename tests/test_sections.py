@@ -156,3 +156,12 @@ def test_a_photo_post_keeps_its_gallery_and_a_carousel_is_no_gallery():
     story = STORY + [p.replace("council", "city") for p in STORY]
     texts = [b.text for b in sections.without_galleries(all_blocks(gallery_page(story, "review-carousel")))]
     assert all(c in texts for c in CAPTIONS)
+
+
+@pytest.mark.parametrize("text", ["Related on Slate:", "More stories from Reuters", "Around the Web"])
+def test_headings_that_name_a_site(text):
+    assert sections.is_section_heading(text)
+
+
+def test_a_subheading_saying_more_than_is_no_section_heading():
+    assert not sections.is_section_heading("Plus de 200 morts")

@@ -39,7 +39,7 @@ WORDS_BEFORE = 30  # chosen words before a heading for it to end the article
 HEADING_MAX_WORDS = 8  # "Also on HuffPost", "More from Brew Crew Ball"
 OPEN_HEADING_MAX_WORDS = 20  # "3 Responses to “The title of the post”"
 HEADING_MAX_CHARS = 250
-SITE_NAME_WORDS = 3  # words a site's name may add after "also on" / "more from"
+SITE_NAME_WORDS = 3  # words a site's name may add after "Also on", "More from" (lexicon: site_headings)
 PROSE_WORDS = 10  # a chosen block this long is the article text a section may not hold
 MAX_HEADINGS = 20  # headings judged per page (each costs a walk of its section)
 REPEAT_WORDS = 8  # a paragraph this long seen twice is a copy (print version, mobile duplicate)
@@ -59,9 +59,10 @@ def lexicon() -> dict:
     def every(kind):
         return {fold(p) for phrases in data.get(kind, {}).values() for p in phrases}
     found = {"headings": every("headings"), "open": tuple(sorted(every("open_headings"))),
-             "comment": tuple(sorted(every("comment_words"))), "counts": every("count_words")}
+             "comment": tuple(sorted(every("comment_words"))), "counts": every("count_words"),
+             "site": every("site_headings")}
     # the first word of every heading: a block whose first word is none of them is no heading
-    found["first"] = {_first_word(p) for p in found["headings"] | set(found["open"]) | found["counts"]}
+    found["first"] = {_first_word(p) for p in found["headings"] | set(found["open"]) | found["counts"] | found["site"]}
     return found
 
 
@@ -103,8 +104,7 @@ def is_section_heading(text: str) -> bool:
         return True
     parts = core.split()
     for cut in range(max(1, len(parts) - SITE_NAME_WORDS), len(parts)):
-        head = " ".join(parts[:cut])
-        if head in words["headings"] and head.startswith(("also on", "more from")):
+        if " ".join(parts[:cut]) in words["site"]:
             return True
     return False
 
