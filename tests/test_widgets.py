@@ -185,3 +185,35 @@ def test_a_url_no_parser_reads_is_no_article_link_and_costs_no_row():
     article = clean(page.encode(), url="http://[::1", kind="html")
     assert article.status == "ok", article.error
     assert article.text.count("The council met") == 12
+
+
+# -- rights and reprint notices (textrules.drop_rights_notices, cleaners/lexicon/notices.json) -----
+
+STORY_LINES = ["The council voted on Tuesday to turn the old tram depot into a covered market with forty stalls.",
+               "Work starts in the spring and should take eighteen months, the council said on Wednesday.",
+               "Residents who opposed the plan said they feared the noise of early deliveries to the stalls."]
+REPRINT = ("This copy is for your personal, non-commercial use only. Distribution and use of this material "
+           "are governed by our Subscriber Agreement and by copyright law.")
+WIRE = "© 2026 Example News Inc. All Rights Reserved. This material may not be published, broadcast, rewritten, or redistributed."
+
+
+def test_reprint_and_wire_notices_go_and_the_story_stays():
+    from cleaners.generic.textrules import filter_paragraphs
+    kept = filter_paragraphs([REPRINT, *STORY_LINES, WIRE])
+    assert kept == STORY_LINES
+    assert filter_paragraphs(["Alle Rechte vorbehalten. Nachdruck nur mit Genehmigung, Vervielfältigung untersagt.",
+                              *STORY_LINES]) == STORY_LINES
+
+
+def test_one_legal_phrase_is_how_an_article_speaks_and_stays():
+    from cleaners.generic.textrules import filter_paragraphs
+    line = "Judges have grown sceptical of mass lawsuits under copyright law, the lawyers said."
+    assert filter_paragraphs([line, *STORY_LINES]) == [line, *STORY_LINES]
+
+
+def test_a_page_that_is_its_terms_keeps_them():
+    """Notices that are most of the text are the page's content (a terms-of-service page)."""
+    from cleaners.generic.textrules import filter_paragraphs
+    terms = [REPRINT, "You may not use the service for redistribution without prior written permission.",
+             STORY_LINES[0]]
+    assert filter_paragraphs(terms) == terms
