@@ -217,3 +217,12 @@ def test_a_page_that_is_its_terms_keeps_them():
     terms = [REPRINT, "You may not use the service for redistribution without prior written permission.",
              STORY_LINES[0]]
     assert filter_paragraphs(terms) == terms
+
+
+def test_comment_form_lines_go_in_every_language_and_sentences_with_their_words_stay():
+    from cleaners.generic.textrules import filter_paragraphs
+    form = ["No comments yet.", "Leave a Reply", "Name (required)", "Mail (will not be published) (required)",
+            "Website", "Hinterlasse einen Kommentar", "Deja una respuesta"]
+    assert filter_paragraphs([*STORY_LINES, *form]) == STORY_LINES
+    line = "Leave a reply to the council's consultation before Friday, the mayor told residents."
+    assert filter_paragraphs([*STORY_LINES, line]) == [*STORY_LINES, line]

@@ -60,7 +60,7 @@ def lexicon() -> dict:
         return {fold(p) for phrases in data.get(kind, {}).values() for p in phrases}
     found = {"headings": every("headings"), "open": tuple(sorted(every("open_headings"))),
              "comment": tuple(sorted(every("comment_words"))), "counts": every("count_words"),
-             "site": every("site_headings")}
+             "site": every("site_headings"), "form": every("comment_form")}
     # the first word of every heading: a block whose first word is none of them is no heading
     found["first"] = {_first_word(p) for p in found["headings"] | set(found["open"]) | found["counts"] | found["site"]}
     return found
@@ -107,6 +107,12 @@ def is_section_heading(text: str) -> bool:
         if " ".join(parts[:cut]) in words["site"]:
             return True
     return False
+
+
+def is_comment_form_line(text: str) -> bool:
+    """A whole line of a comment form or of its empty thread ("Leave a Reply", "Name (required)",
+    "No comments yet."), in the lexicon's languages."""
+    return fold(text).rstrip(".:*") in lexicon()["form"] or fold(text) in lexicon()["form"]
 
 
 def is_comment_heading(text: str) -> bool:

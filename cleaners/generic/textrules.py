@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..article import Extracted, count_words
+from . import sections
 from . import widgets
 from . import lines as lines_model
 
@@ -84,6 +85,8 @@ def junk_rule(line: str) -> str | None:
             return f"pattern:{n}"
     if _CREDIT.match(stripped):
         return "credit"
+    if sections.is_comment_form_line(stripped):
+        return "comment-form"
     kind = widgets.widget_line(stripped)  # read-more labels and cards, prompts, in many languages
     if kind:
         return f"widget:{kind}"
