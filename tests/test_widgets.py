@@ -226,3 +226,13 @@ def test_comment_form_lines_go_in_every_language_and_sentences_with_their_words_
     assert filter_paragraphs([*STORY_LINES, *form]) == STORY_LINES
     line = "Leave a reply to the council's consultation before Friday, the mayor told residents."
     assert filter_paragraphs([*STORY_LINES, line]) == [*STORY_LINES, line]
+
+
+def test_a_blog_templates_line_under_the_post_goes():
+    from cleaners.generic.textrules import filter_paragraphs
+    footer = ("This entry was posted on Saturday, August 25th, 2012 at 12:23 am and is filed under Robots. "
+              "You can follow any responses to this entry through the RSS 2.0 feed.")
+    assert filter_paragraphs([*STORY_LINES, footer]) == STORY_LINES
+    # a sentence of the article about an entry stays
+    line = "This entry in the council's register was posted on the door of the depot last week."
+    assert filter_paragraphs([*STORY_LINES, line]) == [*STORY_LINES, line]

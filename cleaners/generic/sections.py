@@ -60,7 +60,8 @@ def lexicon() -> dict:
         return {fold(p) for phrases in data.get(kind, {}).values() for p in phrases}
     found = {"headings": every("headings"), "open": tuple(sorted(every("open_headings"))),
              "comment": tuple(sorted(every("comment_words"))), "counts": every("count_words"),
-             "site": every("site_headings"), "form": every("comment_form")}
+             "site": every("site_headings"), "form": every("comment_form"),
+             "footer": tuple(sorted(every("post_footer")))}
     # the first word of every heading: a block whose first word is none of them is no heading
     found["first"] = {_first_word(p) for p in found["headings"] | set(found["open"]) | found["counts"] | found["site"]}
     return found
@@ -113,6 +114,14 @@ def is_comment_form_line(text: str) -> bool:
     """A whole line of a comment form or of its empty thread ("Leave a Reply", "Name (required)",
     "No comments yet."), in the lexicon's languages."""
     return fold(text).rstrip(".:*") in lexicon()["form"] or fold(text) in lexicon()["form"]
+
+
+POST_FOOTER_MAX_WORDS = 80
+
+
+def is_post_footer_line(text: str) -> bool:
+    """A blog template's line under the post ("This entry was posted on … and is filed under …")."""
+    return count_words(text) <= POST_FOOTER_MAX_WORDS and fold(text).startswith(lexicon()["footer"])
 
 
 def is_comment_heading(text: str) -> bool:

@@ -87,6 +87,8 @@ def junk_rule(line: str) -> str | None:
         return "credit"
     if sections.is_comment_form_line(stripped):
         return "comment-form"
+    if sections.is_post_footer_line(stripped):
+        return "post-footer"
     kind = widgets.widget_line(stripped)  # read-more labels and cards, prompts, in many languages
     if kind:
         return f"widget:{kind}"
