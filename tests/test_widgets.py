@@ -236,3 +236,17 @@ def test_a_blog_templates_line_under_the_post_goes():
     # a sentence of the article about an entry stays
     line = "This entry in the council's register was posted on the door of the depot last week."
     assert filter_paragraphs([*STORY_LINES, line]) == [*STORY_LINES, line]
+
+
+@pytest.mark.parametrize("line,prompt", [
+    ("Sign-up To The Newsletter And Get A Free eBook", True),
+    ("Don't miss a post! Subscribe to our newsletter and get weekly updates delivered to your inbox.", True),
+    ("Abonnez-vous à notre newsletter", True),
+    ("Подпишитесь на нашу рассылку", True),
+    ("The newsletter, which the council began in 1998, reaches every household in the valley.", False),
+    ("The newsletter has ten thousand subscribers.", False),
+    ("A version of this article appeared October 29, 2012, on page B13 of the print edition.", True),
+])
+def test_newsletter_prompts_and_print_notes(line, prompt):
+    from cleaners.generic.textrules import is_junk_line
+    assert is_junk_line(line) is prompt

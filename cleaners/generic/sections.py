@@ -61,7 +61,8 @@ def lexicon() -> dict:
     found = {"headings": every("headings"), "open": tuple(sorted(every("open_headings"))),
              "comment": tuple(sorted(every("comment_words"))), "counts": every("count_words"),
              "site": every("site_headings"), "form": every("comment_form"),
-             "footer": tuple(sorted(every("post_footer")))}
+             "footer": tuple(sorted(every("post_footer"))),
+             "newsletter": tuple(sorted(every("newsletter_nouns"))), "subscribe": every("newsletter_verbs")}
     # the first word of every heading: a block whose first word is none of them is no heading
     found["first"] = {_first_word(p) for p in found["headings"] | set(found["open"]) | found["counts"] | found["site"]}
     return found
@@ -122,6 +123,25 @@ POST_FOOTER_MAX_WORDS = 80
 def is_post_footer_line(text: str) -> bool:
     """A blog template's line under the post ("This entry was posted on … and is filed under …")."""
     return count_words(text) <= POST_FOOTER_MAX_WORDS and fold(text).startswith(lexicon()["footer"])
+
+
+NEWSLETTER_MAX_WORDS = 40
+NEWSLETTER_MAX_CHARS = 300
+
+
+def is_newsletter_prompt(text: str) -> bool:
+    """A short line that names a newsletter and asks to subscribe ("Sign-up to the Daily Blog Tips
+    newsletter and get a free eBook"); an article sentence about a newsletter is longer, or has
+    no subscription verb."""
+    if count_words(text) > NEWSLETTER_MAX_WORDS or len(text) > NEWSLETTER_MAX_CHARS:
+        return False  # (the characters hold scripts without spaces, where one "word" is a line)
+    folded = fold(text)
+    words = lexicon()
+    if not any(noun in folded for noun in words["newsletter"]):
+        return False
+    tokens = set(_WORD.findall(folded))
+    return any(verb in folded if (" " in verb or "-" in verb or not is_spaced(verb)) else verb in tokens
+               for verb in words["subscribe"])
 
 
 def is_comment_heading(text: str) -> bool:

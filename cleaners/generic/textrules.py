@@ -89,6 +89,8 @@ def junk_rule(line: str) -> str | None:
         return "comment-form"
     if sections.is_post_footer_line(stripped):
         return "post-footer"
+    if sections.is_newsletter_prompt(stripped):
+        return "newsletter"
     kind = widgets.widget_line(stripped)  # read-more labels and cards, prompts, in many languages
     if kind:
         return f"widget:{kind}"
