@@ -89,11 +89,13 @@ def _core(text: str) -> str:
 
 def is_section_heading(text: str) -> bool:
     """The text is a heading of a section that is not the article."""
-    if len(text) > HEADING_MAX_CHARS or count_words(text) > OPEN_HEADING_MAX_WORDS:
+    if len(text) > HEADING_MAX_CHARS:
         return False
     first = _first_word(text)
     if first is not None and first not in lexicon()["first"]:
         return False  # (a shortcut: most short blocks of a page open with another word)
+    if count_words(text) > OPEN_HEADING_MAX_WORDS:
+        return False
     core = _core(text)
     if not core:
         return False
@@ -114,15 +116,20 @@ def is_section_heading(text: str) -> bool:
 def is_comment_form_line(text: str) -> bool:
     """A whole line of a comment form or of its empty thread ("Leave a Reply", "Name (required)",
     "No comments yet."), in the lexicon's languages."""
-    return fold(text).rstrip(".:*") in lexicon()["form"] or fold(text) in lexicon()["form"]
+    if len(text) > FORM_LINE_MAX_CHARS:
+        return False
+    folded = fold(text)
+    return folded in lexicon()["form"] or folded.rstrip(".:* ") in lexicon()["form"]
 
 
 POST_FOOTER_MAX_WORDS = 80
+FORM_LINE_MAX_CHARS = 80
 
 
 def is_post_footer_line(text: str) -> bool:
     """A blog template's line under the post ("This entry was posted on … and is filed under …")."""
-    return count_words(text) <= POST_FOOTER_MAX_WORDS and fold(text).startswith(lexicon()["footer"])
+    return (text[:1].isalpha() and fold(text[:60]).startswith(lexicon()["footer"])
+            and count_words(text) <= POST_FOOTER_MAX_WORDS)
 
 
 NEWSLETTER_MAX_WORDS = 40
@@ -180,7 +187,8 @@ def without_other_sections(chosen: list, found: list) -> list:
     words_before, last_prose, judged = 0, None, 0
     for i, block in enumerate(found):
         if (last_prose is not None and words_before >= WORDS_BEFORE and judged < MAX_HEADINGS
-                and id(block) not in dropped and is_section_heading(block.text)):
+                and len(block.text) <= HEADING_MAX_CHARS and id(block) not in dropped
+                and is_section_heading(block.text)):
             judged += 1
             dropped |= _section_blocks(block, i, last_prose, words_before, chosen, position, dropped)
         if id(block) in chosen_ids and id(block) not in dropped:
