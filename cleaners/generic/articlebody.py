@@ -91,8 +91,11 @@ def streamed_segments(tree) -> list:
     body = tree.find("body")
     if body is None:
         return []
-    return [el for el in body if el.tag == "div" and el.get("hidden") is not None
-            and (el.get("id") or "").startswith("S:")]
+    return [el for el in body if el.tag == "div" and el.get("hidden") is not None and _is_streamed(el)]
+
+
+def _is_streamed(element) -> bool:
+    return (element.get("id") or "").startswith("S:")
 
 
 def _subtrees(tops) -> set:
@@ -166,14 +169,20 @@ _CHROME = {"nav", "header", "footer", "aside"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
+def link_share(block) -> float:
+    """The share of the block's text that is link text."""
+    return block.link_chars / max(len(block.text), 1)
+
+
+def is_prose_block(block) -> bool:
+    """A paragraph of the article's running text: >= PROSE_WORDS words, < PROSE_LINKS of its text
+    in links (what the article-end rule, the short-post rules and the gallery rule call prose)."""
+    return count_words(block.text) >= PROSE_WORDS and link_share(block) < PROSE_LINKS
+
+
 def prose_words(blocks) -> int:
-    """Words in prose blocks: >= PROSE_WORDS words and < PROSE_LINKS of their text in links."""
-    total = 0
-    for block in blocks:
-        words = count_words(block.text)
-        if words >= PROSE_WORDS and block.link_chars < PROSE_LINKS * max(len(block.text), 1):
-            total += words
-    return total
+    """Words in prose blocks (is_prose_block): >= ARTICLE_BODY_WORDS of them are an article body."""
+    return sum(count_words(block.text) for block in blocks if is_prose_block(block))
 
 
 _POST_NAMES = re.compile(r"post|entry|article", re.IGNORECASE)
@@ -184,7 +193,7 @@ def is_post_body(container, bodies: list) -> bool:
     one of several cards), its name says post, entry or article (not a generic page-content or
     text-content, which product and listing pages use for an intro), and it is not inside a nav,
     header, footer or aside."""
-    if len([b for b in bodies if not (b.get("id") or "").startswith("S:")]) > 1:
+    if sum(1 for b in bodies if not _is_streamed(b)) > 1:
         return False
     named = (container.tag == "article" or container.get("itemprop") == "articleBody"
              or _POST_NAMES.search(f'{container.get("class") or ""} {container.get("id") or ""}'))

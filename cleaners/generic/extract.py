@@ -234,20 +234,14 @@ def outside_comment_sections(chosen: list) -> list:
     return chosen
 
 
-# The end of an article: on a page whose chosen blocks hold an article body (>= ARTICLE_BODY_WORDS
-# words in prose blocks: >= PROSE_WORDS words, < 20 % of their text in links), blocks that are
-# mostly links (>= LINKED_SHARE of their text) go -- anywhere when almost all link (a row of
+# The end of an article: on a page whose chosen blocks hold an article body
+# (articlebody.ARTICLE_BODY_WORDS words in prose blocks, articlebody.is_prose_block), blocks that
+# are mostly links (>= LINKED_SHARE of their text) go -- anywhere when almost all link (a row of
 # other stories, tags, a "more from" list), and after the last prose block when half link.
 ARTICLE_END = True  # measurement switch
 SECTIONS = True  # measurement switch: sections.py's headings and repeats
-ARTICLE_BODY_WORDS = 150
-PROSE_WORDS = 25
 LINKED_SHARE = 0.5
 ALL_LINKS = 0.8
-
-
-def _link_share(block) -> float:
-    return block.link_chars / max(len(block.text), 1)
 
 
 def article_end(chosen: list) -> list:
@@ -255,13 +249,13 @@ def article_end(chosen: list) -> list:
     rules never delete article text: a prose block stays wherever it is."""
     if not ARTICLE_END:
         return chosen
-    prose = [i for i, b in enumerate(chosen) if count_words(b.text) >= PROSE_WORDS and _link_share(b) < 0.2]
-    if sum(count_words(chosen[i].text) for i in prose) < ARTICLE_BODY_WORDS:
+    prose = [i for i, b in enumerate(chosen) if articlebody.is_prose_block(b)]
+    if sum(count_words(chosen[i].text) for i in prose) < articlebody.ARTICLE_BODY_WORDS:
         return chosen
     last = prose[-1]
     kept = []
     for i, b in enumerate(chosen):
-        share = _link_share(b)
+        share = articlebody.link_share(b)
         if share >= ALL_LINKS or (i > last and share >= LINKED_SHARE):
             continue
         kept.append(b)

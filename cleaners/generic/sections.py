@@ -30,7 +30,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from ..article import count_words
+from ..article import PROSE_WORDS, count_words
 from .articlebody import ARTICLE_BODY_WORDS, prose_words
 from .widgets import fold, is_spaced
 
@@ -40,7 +40,6 @@ HEADING_MAX_WORDS = 8  # "Also on HuffPost", "More from Brew Crew Ball"
 OPEN_HEADING_MAX_WORDS = 20  # "3 Responses to “The title of the post”"
 HEADING_MAX_CHARS = 250
 SITE_NAME_WORDS = 3  # words a site's name may add after "Also on", "More from" (lexicon: site_headings)
-PROSE_WORDS = 10  # a chosen block this long is the article text a section may not hold
 MAX_HEADINGS = 20  # headings judged per page (each costs a walk of its section)
 REPEAT_WORDS = 8  # a paragraph this long seen twice is a copy (print version, mobile duplicate)
 _LINKED = 0.5  # an outline heading is not a link (a comment count by the byline is one)
@@ -53,7 +52,9 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
-    """{'headings': set, 'open': tuple, 'comment': tuple, 'counts': set}, all languages together."""
+    """Every list of the lexicon, all languages together and folded: sets for whole-text matches,
+    sorted tuples for openings (str.startswith) and substrings; 'first' holds the first word of
+    every heading, for a shortcut."""
     data = json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
 
     def every(kind):
@@ -182,7 +183,7 @@ def without_other_sections(chosen: list, found: list) -> list:
     if not chosen:
         return chosen
     chosen_ids = {id(b) for b in chosen}
-    position = {id(b): i for i, b in enumerate(found)}
+    position: dict = {}  # (filled for the first heading judged: most pages have none)
     dropped: set = set()
     words_before, last_prose, judged = 0, None, 0
     for i, block in enumerate(found):
@@ -190,11 +191,13 @@ def without_other_sections(chosen: list, found: list) -> list:
                 and len(block.text) <= HEADING_MAX_CHARS and id(block) not in dropped
                 and is_section_heading(block.text)):
             judged += 1
+            if not position:
+                position = {id(b): n for n, b in enumerate(found)}
             dropped |= _section_blocks(block, i, last_prose, words_before, chosen, position, dropped)
         if id(block) in chosen_ids and id(block) not in dropped:
             words = count_words(block.text)
             words_before += words
-            if words >= PROSE_WORDS:
+            if words >= PROSE_WORDS:  # a sentence-long paragraph: the article a section may not hold
                 last_prose = block
     return [b for b in chosen if id(b) not in dropped]
 
