@@ -118,6 +118,83 @@ class Block:
         self.siblings = None
 
 
+def _walk(el, cur: Block, depth: int, anc_bits: int, anc_tags: int, in_link: bool, hidden: bool,
+          blocks: list[Block]) -> None:
+    """The blocks under el, appended to blocks in document order, and el's own text to cur.
+
+    The hottest loop of the generic path (every element of the page): attributes are read only
+    when they can still matter, and names are bound locally. A module-level function, not a
+    closure in segment(): a recursive closure refers to itself through its cell, and that cycle
+    kept every page's blocks and tree alive until the garbage collector's oldest generation ran
+    (most of the collector's work on a news page)."""
+    cur_parts = cur.parts
+    shapes = made = None  # the shapes of el's block children, and those blocks
+    for child in el:
+        tag = raw_tag = child.tag
+        if isinstance(tag, str):  # not a comment or processing instruction
+            tag = tag.lower()
+            skip = tag in SKIP_TAGS
+        else:
+            skip = True
+        if skip:
+            tail = child.tail
+            if tail:
+                cur_parts.append(tail)
+                if in_link:
+                    cur.link_chars += len(tail)
+            continue
+        attrib = child.attrib
+        if attrib:
+            get = attrib.get
+            child_hidden = hidden or get("hidden") is not None or get("aria-hidden") == "true"
+            if not child_hidden:
+                style = get("style")
+                if style and _HIDDEN_STYLE.search(style):
+                    child_hidden = True
+            cls, ident = get("class"), get("id")
+            bits = _bits_of(cls, ident) if cls or ident else 0
+        else:
+            child_hidden, bits, cls = hidden, 0, None
+        child_link = in_link or tag == "a"
+        is_block = tag in BLOCK_TAGS
+        if is_block:
+            target = Block(child, tag, depth + 1, bits, anc_bits | cur.own_bits, anc_tags, child_hidden,
+                           len(blocks), cur)
+            blocks.append(target)
+            # only block children can share a block's shape (the others' tags differ)
+            target.shape = shape = (raw_tag, cls)
+            if shapes is None:
+                shapes, made = {}, []
+            shapes[shape] = shapes.get(shape, 0) + 1
+            made.append(target)
+        else:
+            target = cur
+            if tag in _SPACERS:
+                cur_parts.append(" ")
+        text = child.text
+        if text:
+            target.parts.append(text)
+            if child_link:
+                target.link_chars += len(text)
+        if len(child):
+            if depth < _MAX_DEPTH:
+                _walk(child, target, depth + 1, anc_bits | cur.own_bits | (0 if is_block else bits),
+                      anc_tags | _ANC_BIT.get(tag, 0), child_link, child_hidden, blocks)
+            else:
+                text = " ".join(t for c in child for t in [c.text_content()] if t)
+                target.parts.append(" " + text)
+        if is_block:
+            cur_parts.append(" ")  # the parent's text before and after a nested block stays apart
+        tail = child.tail
+        if tail:
+            cur_parts.append(tail)
+            if in_link:
+                cur.link_chars += len(tail)
+    if made:
+        for block in made:
+            block.siblings = shapes[block.shape]
+
+
 def segment(tree) -> list[Block]:
     """The text blocks of the page in document order (blocks without text left out)."""
     body = tree.find("body")
@@ -127,79 +204,9 @@ def segment(tree) -> list[Block]:
     root = Block(body, "body", 0, _class_bits(body), 0, 0, False, 0, None)
     blocks.append(root)
 
-    def walk(el, cur: Block, depth: int, anc_bits: int, anc_tags: int, in_link: bool, hidden: bool):
-        # The hottest loop of the generic path (every element of the page): attributes are read
-        # only when they can still matter, and names are bound locally.
-        cur_parts = cur.parts
-        shapes = made = None  # the shapes of el's block children, and those blocks
-        for child in el:
-            tag = raw_tag = child.tag
-            if isinstance(tag, str):  # not a comment or processing instruction
-                tag = tag.lower()
-                skip = tag in SKIP_TAGS
-            else:
-                skip = True
-            if skip:
-                tail = child.tail
-                if tail:
-                    cur_parts.append(tail)
-                    if in_link:
-                        cur.link_chars += len(tail)
-                continue
-            attrib = child.attrib
-            if attrib:
-                get = attrib.get
-                child_hidden = hidden or get("hidden") is not None or get("aria-hidden") == "true"
-                if not child_hidden:
-                    style = get("style")
-                    if style and _HIDDEN_STYLE.search(style):
-                        child_hidden = True
-                cls, ident = get("class"), get("id")
-                bits = _bits_of(cls, ident) if cls or ident else 0
-            else:
-                child_hidden, bits, cls = hidden, 0, None
-            child_link = in_link or tag == "a"
-            is_block = tag in BLOCK_TAGS
-            if is_block:
-                target = Block(child, tag, depth + 1, bits, anc_bits | cur.own_bits, anc_tags, child_hidden,
-                               len(blocks), cur)
-                blocks.append(target)
-                # only block children can share a block's shape (the others' tags differ)
-                target.shape = shape = (raw_tag, cls)
-                if shapes is None:
-                    shapes, made = {}, []
-                shapes[shape] = shapes.get(shape, 0) + 1
-                made.append(target)
-            else:
-                target = cur
-                if tag in _SPACERS:
-                    cur_parts.append(" ")
-            text = child.text
-            if text:
-                target.parts.append(text)
-                if child_link:
-                    target.link_chars += len(text)
-            if len(child):
-                if depth < _MAX_DEPTH:
-                    walk(child, target, depth + 1, anc_bits | cur.own_bits | (0 if is_block else bits),
-                         anc_tags | _ANC_BIT.get(tag, 0), child_link, child_hidden)
-                else:
-                    text = " ".join(t for c in child for t in [c.text_content()] if t)
-                    target.parts.append(" " + text)
-            if is_block:
-                cur_parts.append(" ")  # the parent's text before and after a nested block stays apart
-            tail = child.tail
-            if tail:
-                cur_parts.append(tail)
-                if in_link:
-                    cur.link_chars += len(tail)
-        if made:
-            for block in made:
-                block.siblings = shapes[block.shape]
-
     if body.text:
         root.parts.append(body.text)
-    walk(body, root, 0, 0, 0, False, False)
+    _walk(body, root, 0, 0, 0, False, False, blocks)
     out = Blocks()
     for block in blocks:
         text = " ".join("".join(block.parts).split())
