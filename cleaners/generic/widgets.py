@@ -226,7 +226,11 @@ def widget_element(element, page_url: str | None) -> str | None:
     """Why a paragraph element is a read-more widget, or None.
 
     A label plus a link to another article of the site ("<strong>इसे भी पढ़ें:</strong> <a>…</a>",
-    "READ: <a>…</a>"), or a paragraph that is only such a link with a headline's shape."""
+    "READ: <a>…</a>"), or a paragraph that is only such a link with a headline's shape. Both
+    shapes need a link, so an element without one is passed over before its text is read (most
+    paragraphs of a page: the text is the costly part)."""
+    if next(element.iter("a"), None) is None:
+        return None
     text = _text(element)
     if not text or count_words(text) > HEADLINE_MAX_WORDS + 8:
         return None
