@@ -353,10 +353,7 @@ def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tu
     finds too little) to the block classifier, which decides for every text block of the page
     whether it is main content. trafilatura and then readability get a turn when the chosen
     extractor finds too little."""
-    # inline read-more / related cards found by the DOM (cleaners/generic/widgets.py), on pages
-    # that declare themselves articles (on service and product pages such links are content)
     prepare_fallbacks()
-    cards = widgets.widget_texts(tree, url or meta.url) if declared_article(meta) != "none" else set()
     loaded = _model() if USE_CLASSIFIER else None
     paragraphs: list[str] = []
     extractor = "blocks"
@@ -384,7 +381,12 @@ def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tu
                 paragraphs, extractor = fallback, name
                 break
     title = _title(tree, meta)
-    paragraphs = [p for p in paragraphs if " ".join(p.split()) not in cards]
+    # inline read-more / related cards found by the DOM (cleaners/generic/widgets.py), on pages
+    # that declare themselves articles (on service and product pages such links are content)
+    if paragraphs and declared_article(meta) != "none":
+        normalised = [" ".join(p.split()) for p in paragraphs]
+        cards = widgets.widget_texts(tree, url or meta.url, among=set(normalised))
+        paragraphs = [p for p, n in zip(paragraphs, normalised) if n not in cards]
     if APPLY_TEXT_RULES:
         paragraphs = filter_paragraphs(paragraphs, title)
     else:

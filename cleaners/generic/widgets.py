@@ -272,11 +272,22 @@ def among_prose(element) -> bool:
     return False
 
 
-def widget_texts(root, page_url: str | None) -> set[str]:
+def widget_texts(root, page_url: str | None, among: set[str] | None = None) -> set[str]:
     """The normalised texts of the widget paragraphs under root, the DOM left as it is: the
     generic path drops paragraphs with these texts after extraction, so that its block
-    classifier sees the page as it was served."""
-    return {" ".join(_text(e).split()) for e in _leaf_blocks(root) if widget_element(e, page_url)}
+    classifier sees the page as it was served.
+
+    among: only paragraphs with one of these normalised texts are judged (the texts extracted:
+    no other widget can matter). Judging a paragraph costly (its links are resolved, its
+    neighbours read), so on a large page this is most of the rule's time."""
+    found = set()
+    for element in _leaf_blocks(root):
+        if among is not None:
+            if next(element.iter("a"), None) is None or _text(element) not in among:
+                continue
+        if widget_element(element, page_url):
+            found.add(" ".join(_text(element).split()))
+    return found
 
 
 def _leaf_blocks(root):
