@@ -71,7 +71,7 @@ def _clean(data, *, url, kind, http_charset, max_bytes) -> Article:
         data = bytes(data)
         if len(data) > max_bytes:
             return _size_error(len(data), max_bytes, url)
-        if not data.strip():
+        if not data or data.isspace():  # (not data.strip(): no copy of the page)
             return error_article(STATUS_EMPTY, "the page is empty", url=url, site=site)
         reason = binary_reason(data)
         if reason:
@@ -85,7 +85,7 @@ def _clean(data, *, url, kind, http_charset, max_bytes) -> Article:
         if len(text) > max_bytes:
             return _size_error(len(text), max_bytes, url)
     text = scrub_text(text.lstrip("\ufeff"))
-    if not text.strip():
+    if not text or text.isspace():
         return error_article(STATUS_EMPTY, "the page is empty", url=url, site=site)
     if kind is None:
         kind = "html" if looks_like_html(text) else "text"

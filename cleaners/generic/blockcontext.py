@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from .blocks import inside
+from .blocks import inside, zero_padded
 
 CONTEXT_NAMES = [
     "ctx:p", "ctx:p_prev", "ctx:p_next", "ctx:p_window2", "ctx:p_window6", "ctx:p_parent",
@@ -30,8 +30,8 @@ def _weighted_window(p: np.ndarray, w: np.ndarray, half: int) -> np.ndarray:
     """Word-weighted mean of p over the `half` blocks on each side, the block itself left out."""
     kernel = np.ones(2 * half + 1)
     kernel[half] = 0.0
-    num = np.convolve(np.pad(p * w, half), kernel, mode="valid")
-    den = np.convolve(np.pad(w, half), kernel, mode="valid")
+    num = np.convolve(zero_padded(p * w, half), kernel, mode="valid")
+    den = np.convolve(zero_padded(w, half), kernel, mode="valid")
     return np.where(den > 0, num / np.maximum(den, 1e-9), 0.5)
 
 
