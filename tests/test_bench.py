@@ -237,3 +237,16 @@ def test_character_tokens_split_cjk_only():
     assert labelled.char_tokens("新闻 Tram line, 2029") == ["新", "闻", "tram", "line", "2029"]
     assert labelled.bag_prf(["a", "b"], ["a", "c"]) == (0.5, 0.5, 0.5)
     assert labelled.is_heldout("dragnet", "example.com")
+
+
+def test_scores_ignore_soft_hyphens_on_both_sides():
+    sys.path.insert(0, str(PROJECT / "bench"))
+    try:
+        import labelled
+    finally:
+        sys.path.remove(str(PROJECT / "bench"))
+    gold = {"main_content": "Der Klima\u00adwandel verändert die Alpen", "with": ["Klima\u00adwandel ver"],
+            "without": []}
+    for text in ("Der Klimawandel verändert die Alpen", "Der Klima\u00adwandel verändert die Alpen"):
+        scores = labelled.score_page("dragnet", text, gold)
+        assert scores["f1"] == 1.0 and scores["with_found"] == 1
