@@ -56,10 +56,8 @@ USE_CLASSIFIER = True
 # faster than the page (trafilatura's jusText rescue searches neighbours quadratically: a 2 MB
 # page of 20,000 short <p> took 90 s in it, a 7.8 MB one of 100,000 over 60 s even in its fast
 # mode), while the block classifier is linear. The largest of 3,708 real benchmark pages
-# (../shared/bench) has 15,795 elements. Above BIG_PAGE_ELEMENTS the trafilatura fallback runs in
-# its fast mode (no jusText: 10,000 short <p> took 11 s in it); 47 of the 3,708 pages are that big.
+# (../shared/bench) has 15,795 elements.
 LARGE_PAGE_ELEMENTS = 20_000
-BIG_PAGE_ELEMENTS = 5_000
 
 MIN_WORDS = 40  # below this, trafilatura's result is "too little" and readability gets a turn
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "figcaption", "td"}
@@ -373,8 +371,13 @@ def extract(html: str, tree: HtmlElement, url: str | None, meta: PageMeta) -> tu
         # the classifier found (next to) nothing, or only labels and links: trafilatura, then
         # readability, get a turn -- taken when they find more words, or running text where the
         # classifier found none (a photo post's two sentences beside a sidebar of links)
-        big = is_large(tree, BIG_PAGE_ELEMENTS)
-        for name, find in (("trafilatura", lambda: _trafilatura_text(tree, url, fast=big)),
+        # trafilatura in its fast mode: its own rescue (its readability port, then jusText) is
+        # what the readability fallback after it does, and on pages where the classifier found
+        # next to nothing it added more chrome than text (fast: dragnet-2013 F1 0.9115 -> 0.9118,
+        # WCXB dev tuning part 0.8817 -> 0.8823, trafilatura-eval tuning part 1,783 -> 1,787
+        # article snippets and 54 -> 53 boilerplate ones; and no jusText, whose neighbour search
+        # is quadratic: 10,000 short <p> took 11 s in it)
+        for name, find in (("trafilatura", lambda: _trafilatura_text(tree, url, fast=True)),
                            ("readability", lambda: _readability_paragraphs(html))):
             fallback = find()
             if fallback_is_better(paragraphs, fallback):
