@@ -62,6 +62,16 @@ def test_segment_gives_each_block_its_own_text():
     assert found[0].own_bits  # class="post" is a keyword
 
 
+def test_segment_leaves_out_form_field_values():
+    """A "Republish this story" box holds the article again as HTML source in a <textarea>:
+    a form field's value, not text of the page."""
+    found = blocks.segment(tree_of(
+        '<html><body><article><p>The council met on Tuesday.</p></article><div class="republish">'
+        '<h2>Republish this article</h2><textarea readonly>&lt;p&gt;The council met on Tuesday.&lt;/p&gt;'
+        '</textarea> after</div></body></html>'))
+    assert [b.text for b in found] == ["The council met on Tuesday.", "after", "Republish this article"]
+
+
 def test_segment_marks_hidden_blocks_and_ancestors():
     found = blocks.segment(tree_of(
         '<html><body><nav><p>Menu entry</p></nav><div style="display: none"><p>Hidden</p></div>'

@@ -24,9 +24,11 @@ BLOCK_TAGS = frozenset({
     "tfoot", "caption", "blockquote", "pre", "figure", "figcaption", "form", "address", "details",
     "summary", "fieldset", "legend", "body", "center", "hgroup", "menu", "dialog"})
 # rt / rp: ruby annotations (Japanese furigana: the reading of 子 printed over it), which read
-# into the text as "子こども" and break every phrase of it
+# into the text as "子こども" and break every phrase of it. textarea: a form field's value, never
+# text of the page (news sites' "Republish this story" boxes hold the whole article as HTML source)
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "object",
-                       "canvas", "select", "option", "math", "video", "audio", "map", "rt", "rp"})
+                       "canvas", "select", "option", "math", "video", "audio", "map", "rt", "rp",
+                       "textarea"})
 # the block's own tag, one-hot (anything else -> "other")
 OWN_TAGS = ["p", "div", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "span_like",
             "blockquote", "pre", "figcaption", "section", "article", "header", "footer", "nav", "aside",
