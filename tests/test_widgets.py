@@ -219,6 +219,18 @@ def test_a_page_that_is_its_terms_keeps_them():
     assert filter_paragraphs(terms) == terms
 
 
+def test_notices_around_a_short_teaser_go():
+    """A paywalled teaser is shorter than the notices around it, but most of its paragraphs
+    are the story: it is still an article."""
+    from cleaners.generic.textrules import filter_paragraphs
+    teaser = ["BY JANE DOE", "Investors traded $2 billion of claims last month, the data show.",
+              "Most of the trades were tied to one bankrupt bank, the operator said."]
+    notice = ("This article may not be reproduced or redistributed without prior written permission of "
+              "the publisher; for reprints and licensing see our terms of use and the subscriber agreement.")
+    kept = filter_paragraphs([REPRINT, *teaser, notice])
+    assert kept == teaser
+
+
 def test_comment_form_lines_go_in_every_language_and_sentences_with_their_words_stay():
     from cleaners.generic.textrules import filter_paragraphs
     form = ["No comments yet.", "Leave a Reply", "Name (required)", "Mail (will not be published) (required)",
