@@ -262,3 +262,20 @@ def test_a_blog_templates_line_under_the_post_goes():
 def test_newsletter_prompts_and_print_notes(line, prompt):
     from cleaners.generic.textrules import is_junk_line
     assert is_junk_line(line) is prompt
+
+
+def test_embed_placeholders_go_and_sentences_about_platforms_stay():
+    """What a page shows instead of an embedded post until the reader consents goes; a story's
+    sentence about a platform and consent does not speak to the reader and stays."""
+    from cleaners.generic.textrules import filter_paragraphs, is_embed_placeholder
+    placeholders = [
+        "At this point you will find external content from Instagram. Click here to show it.",
+        "Hier findest du einen externen Inhalt von Instagram, den du mit einem Klick anzeigen lassen kannst.",
+        "Nous respectons votre vie privée : acceptez les cookies pour charger ce contenu externe.",
+        "We respect your privacy: this Twitter post loads only once you give your consent.",
+    ]
+    assert all(is_embed_placeholder(line) for line in placeholders)
+    story = ["Facebook said it would ask users for consent before it shows them personalised ads.",
+             "Twitter users can now click a button to accept the new privacy policy, the company said."]
+    assert not any(is_embed_placeholder(line) for line in story)
+    assert filter_paragraphs([*STORY_LINES, placeholders[1], *story]) == [*STORY_LINES, *story]

@@ -91,6 +91,8 @@ def junk_rule(line: str) -> str | None:
         return "post-footer"
     if sections.is_newsletter_prompt(stripped):
         return "newsletter"
+    if is_embed_placeholder(stripped):
+        return "embed-placeholder"
     kind = widgets.widget_line(stripped)  # read-more labels and cards, prompts, in many languages
     if kind:
         return f"widget:{kind}"
@@ -199,6 +201,54 @@ def filter_paragraphs(paragraphs: list[str], title: str | None = None) -> list[s
     lines = drop_read_more_widgets([p for p in paragraphs if p.strip()])
     lines = [line for line in lines if not is_junk_line(line)]
     return drop_repeats(drop_rights_notices(lines), title)
+
+
+EMBEDS_PATH = Path(__file__).resolve().parent.parent / "lexicon" / "embeds.json"
+EMBED_MAX_WORDS = 60
+_TOKEN = re.compile(r"\w+")
+
+
+class _Terms:
+    """One list of the embeds lexicon: phrases (matched as substrings of the folded line), whole
+    words and word openings ("consent*"), matched against its tokens."""
+
+    def __init__(self, terms):
+        folded = {widgets.fold(t) for t in terms}
+        self.openings = tuple(t[:-1] for t in folded if t.endswith("*"))
+        plain = {t for t in folded if not t.endswith("*")}
+        self.phrases = tuple(t for t in plain if not re.fullmatch(r"\w+", t) or not widgets.is_spaced(t))
+        self.words = frozenset(plain - set(self.phrases))
+
+    def found(self, folded: str, tokens: set[str]) -> bool:
+        return (any(p in folded for p in self.phrases) or not self.words.isdisjoint(tokens)
+                or any(token.startswith(self.openings) for token in tokens))
+
+
+@lru_cache(maxsize=1)
+def embed_terms() -> dict[str, _Terms]:
+    data = json.loads(EMBEDS_PATH.read_text(encoding="utf-8"))
+
+    def every(values):
+        return [t for group in (values.values() if isinstance(values, dict) else [values]) for t in group]
+
+    return {key: _Terms(every(values)) for key, values in data.items() if not key.startswith("_")}
+
+
+def is_embed_placeholder(line: str) -> bool:
+    """What a page shows in place of an embedded post or video until the reader agrees to load it
+    (cleaners/lexicon/embeds.json): external content and a way to show it, or a platform, a
+    consent, a way to show it and words to the reader. Short lines only."""
+    if count_words(line) > EMBED_MAX_WORDS:
+        return False
+    terms = embed_terms()
+    folded = widgets.fold(line)
+    tokens = set(_TOKEN.findall(folded))
+    if not terms["show"].found(folded, tokens):
+        return False
+    if terms["external"].found(folded, tokens):
+        return True
+    return (terms["platforms"].found(folded, tokens) and terms["consent"].found(folded, tokens)
+            and terms["reader"].found(folded, tokens))
 
 
 NOTICES_PATH = Path(__file__).resolve().parent.parent / "lexicon" / "notices.json"
