@@ -31,7 +31,7 @@ _COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("section", pa.string(), "site section (breadcrumb / article:section)"),
     ("tags", pa.list_(pa.string()), "the page's own tags / keywords"),
     ("language", pa.string(), "ISO 639-1 code detected from the text (declared when text is short)"),
-    ("word_count", pa.int32(), "words in text"),
+    ("word_count", pa.int32(), "words in text (\\w+ runs; each Chinese or Japanese character one word)"),
     ("content_hash", pa.string(), "sha256 of the case- and space-normalised text"),
     ("extractor", pa.string(), "which path made the row: site:<name>/<template> (e.g. site:rt/2026), "
      "blocks, trafilatura, readability, text-model"),
