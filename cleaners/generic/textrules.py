@@ -223,6 +223,11 @@ class _Terms:
         return (any(p in folded for p in self.phrases) or not self.words.isdisjoint(tokens)
                 or any(token.startswith(self.openings) for token in tokens))
 
+    def may_be_in(self, folded: str) -> bool:
+        """Whether found() can hold: some term occurs as a substring (no tokens needed)."""
+        return (any(p in folded for p in self.phrases) or any(w in folded for w in self.words)
+                or any(o in folded for o in self.openings))
+
 
 @lru_cache(maxsize=1)
 def embed_terms() -> dict[str, _Terms]:
@@ -242,6 +247,8 @@ def is_embed_placeholder(line: str) -> bool:
         return False
     terms = embed_terms()
     folded = widgets.fold(line)
+    if not (terms["external"].may_be_in(folded) or terms["platforms"].may_be_in(folded)):
+        return False  # (most lines: no tokens made)
     tokens = set(_TOKEN.findall(folded))
     if not terms["show"].found(folded, tokens):
         return False
@@ -260,11 +267,24 @@ NOTICE_MAX_SHARE = 0.5  # of the text's paragraphs: above it the text is about i
 
 
 @lru_cache(maxsize=1)
+def _notice_lexicon() -> frozenset[str]:
+    data = json.loads(NOTICES_PATH.read_text(encoding="utf-8"))
+    return frozenset(widgets.fold(p) for key, values in data.items() if not key.startswith("_") for p in values)
+
+
+@lru_cache(maxsize=1)
 def notice_phrases() -> re.Pattern:
     """Every language's phrases as one alternation (longest first), searched in C."""
-    data = json.loads(NOTICES_PATH.read_text(encoding="utf-8"))
-    phrases = {widgets.fold(p) for key, values in data.items() if not key.startswith("_") for p in values}
-    return re.compile("|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)))
+    return re.compile("|".join(re.escape(p) for p in sorted(_notice_lexicon(), key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def notice_keys() -> tuple[str, ...]:
+    """One substring every phrase holds (its longest word; the whole phrase in scripts without
+    spaces): a line that holds none of them holds no phrase, and is passed over without the
+    alternation (28 against 11 microseconds a line; 95 % of dragnet's lines hold none)."""
+    return tuple(sorted({max(_TOKEN.findall(p), key=len) if widgets.is_spaced(p) and _TOKEN.search(p) else p
+                         for p in _notice_lexicon()}))
 
 
 def is_rights_notice(line: str) -> bool:
@@ -273,7 +293,10 @@ def is_rights_notice(line: str) -> bool:
     published, broadcast, rewritten or redistributed"): two or more phrases of the lexicon."""
     if count_words(line) > NOTICE_MAX_WORDS:
         return False
-    return len(set(notice_phrases().findall(widgets.fold(line)))) >= NOTICE_PHRASES
+    folded = widgets.fold(line)
+    if not any(key in folded for key in notice_keys()):
+        return False
+    return len(set(notice_phrases().findall(folded))) >= NOTICE_PHRASES
 
 
 def drop_rights_notices(lines: list[str]) -> list[str]:
