@@ -50,6 +50,8 @@ _JUNK_PATTERNS = [
         r"^community standards.{0,40}$",
     )
 ]
+# all of them at once: most lines match none, and one alternation costs less than twelve calls
+_ANY_JUNK_PATTERN = re.compile("|".join(f"(?:{p.pattern})" for p in _JUNK_PATTERNS), re.IGNORECASE)
 # Photo credits ("Photo: Reuters", "IMAGE: …"): the label must be capitalised, so code and config
 # lines such as "image: nginx:1.14.2" in a documentation page are not taken for credits.
 _CREDIT = re.compile(r"^(Photo|PHOTO|Image|IMAGE|Picture|PICTURE|File photo|File Photo|FILE PHOTO|"
@@ -80,9 +82,10 @@ def junk_rule(line: str) -> str | None:
         return f"exact:{folded.rstrip('.:…')}"
     if is_icon_run(stripped):
         return "icon-run"
-    for n, pattern in enumerate(_JUNK_PATTERNS):
-        if pattern.match(stripped):
-            return f"pattern:{n}"
+    if _ANY_JUNK_PATTERN.match(stripped):
+        for n, pattern in enumerate(_JUNK_PATTERNS):
+            if pattern.match(stripped):
+                return f"pattern:{n}"
     if _CREDIT.match(stripped):
         return "credit"
     if sections.is_comment_form_line(stripped):
