@@ -283,19 +283,25 @@ def widget_texts(root, page_url: str | None, among: set[str] | None = None) -> s
     no other widget can matter). Judging a paragraph costly (its links are resolved, its
     neighbours read), so on a large page this is most of the rule's time."""
     found = set()
-    for element in _leaf_blocks(root):
-        if among is not None:
-            if next(element.iter("a"), None) is None or _text(element) not in among:
-                continue
+    for element in root.iter(*_BLOCKS):
+        # (the cheap tests first: most blocks hold no link, and widget_element needs one)
+        if among is not None and next(element.iter("a"), None) is None:
+            continue
+        if not _is_leaf(element) or among is not None and _text(element) not in among:
+            continue
         if widget_element(element, page_url):
             found.add(" ".join(_text(element).split()))
     return found
 
 
+def _is_leaf(element) -> bool:
+    # the tag filter runs inside lxml: no Python object per descendant
+    return next(element.iterdescendants(*_BLOCKS), None) is None
+
+
 def _leaf_blocks(root):
     for element in root.iter(*_BLOCKS):
-        # the tag filter runs inside lxml: no Python object per descendant
-        if next(element.iterdescendants(*_BLOCKS), None) is None:
+        if _is_leaf(element):
             yield element
 
 
