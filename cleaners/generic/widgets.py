@@ -274,23 +274,22 @@ def among_prose(element) -> bool:
     return False
 
 
-def widget_texts(root, page_url: str | None, among: set[str] | None = None) -> set[str]:
+def widget_texts(root, page_url: str | None, among: set[str]) -> set[str]:
     """The normalised texts of the widget paragraphs under root, the DOM left as it is: the
     generic path drops paragraphs with these texts after extraction, so that its block
     classifier sees the page as it was served.
 
     among: only paragraphs with one of these normalised texts are judged (the texts extracted:
-    no other widget can matter). Judging a paragraph costly (its links are resolved, its
+    no other widget can matter). Judging a paragraph is costly (its links are resolved, its
     neighbours read), so on a large page this is most of the rule's time."""
     found = set()
     for element in root.iter(*_BLOCKS):
-        # (the cheap tests first: most blocks hold no link, and widget_element needs one)
-        if among is not None and next(element.iter("a"), None) is None:
+        # the cheap tests first: most blocks hold no link, and widget_element needs one
+        if next(element.iter("a"), None) is None or not _is_leaf(element):
             continue
-        if not _is_leaf(element) or among is not None and _text(element) not in among:
-            continue
-        if widget_element(element, page_url):
-            found.add(" ".join(_text(element).split()))
+        text = _text(element)
+        if text in among and widget_element(element, page_url):
+            found.add(text)
     return found
 
 
