@@ -119,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="a directory with html/*.html.gz (repeatable; default dragnet-2013 and wcxb-dev)")
     parser.add_argument("--dump", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    sets = [Path(s) for s in args.sets] if args.sets else DEFAULT_SETS
+    # resolved here: each side's dump runs in its own code directory, where a relative path means another place
+    sets = [Path(s).resolve() for s in args.sets] if args.sets else DEFAULT_SETS
     if args.dump:
         dump(sets[0], args.sample, Path(args.dump))
         return 0

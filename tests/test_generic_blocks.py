@@ -287,7 +287,7 @@ def test_comments_dropped_under_an_article_but_kept_when_little_else_is_chosen()
 
 
 def test_vectorised_tree_walk_agrees_with_the_plain_one_on_random_rows():
-    """TreeModel.raw (all (row, tree) pairs in lockstep, float32 rows against float32 splits)
+    """TreeModel.raw (QuickScorer bit masks, float32 rows against float32 splits)
     against raw_reference (one row, one tree, one node at a time, in float64), for both shipped
     passes: random rows of real feature scales, exact split values, NaN, both dtypes."""
     rng = np.random.default_rng(7)
@@ -304,6 +304,49 @@ def test_vectorised_tree_walk_agrees_with_the_plain_one_on_random_rows():
         assert np.allclose(model.raw(X.astype(np.float64)), reference, rtol=0, atol=1e-9)
         assert np.array_equal(model.raw(X), model.raw(X.astype(np.float64)))
         assert np.array_equal(model.raw(X[:1]), model.raw(X)[:1])  # one row alone, the same
+
+
+
+def _random_tree_spec(rng, n_trees: int, n_leaves: int, width: int) -> dict:
+    """A model spec (the JSON format of blockmodel.export) of random unbalanced trees, each grown
+    by splitting a random leaf until it has n_leaves leaves."""
+    feature, split, left, right, value, roots = [], [], [], [], [], []
+    for _ in range(n_trees):
+        offset = len(feature)
+        roots.append(offset)
+        nodes = [[0, 0.0, -1, -1, float(rng.normal())]]  # feature, split, left, right, value
+        leaves = [0]
+        while len(leaves) < n_leaves:
+            grow = leaves.pop(int(rng.integers(len(leaves))))
+            nodes[grow][0], nodes[grow][1] = int(rng.integers(width)), float(rng.normal())
+            for side in (2, 3):
+                nodes[grow][side] = len(nodes)
+                leaves.append(len(nodes))
+                nodes.append([0, 0.0, -1, -1, float(rng.normal())])
+        for i, (f, s, lo, hi, v) in enumerate(nodes):
+            leaf = lo < 0
+            feature.append(f)
+            split.append(s)
+            left.append(offset + (i if leaf else lo))
+            right.append(offset + (i if leaf else hi))
+            value.append(v if leaf else 0.0)
+    return {"features": [f"f{i}" for i in range(width)], "baseline": 0.25, "max_depth": n_leaves,
+            "roots": roots, "feature": feature, "split": split, "left": left, "right": right, "value": value}
+
+
+def test_quickscorer_masks_reach_the_leaf_a_walk_reaches_for_wide_and_deep_trees():
+    """Trees of 5, 32, 33 and 64 leaves (the masks' uint32 / uint64 limits), grown lopsided, against
+    the one-node-at-a-time walk; a tree of 65 leaves is refused with a reason."""
+    rng = np.random.default_rng(11)
+    for n_leaves in (5, 32, 33, 64):
+        model = blockmodel.TreeModel(_random_tree_spec(rng, 7, n_leaves, 6))
+        X = rng.normal(size=(blockmodel.CHUNK_ROWS + 40, 6))
+        X[rng.random(X.shape) < 0.05] = np.nan
+        assert np.allclose(model.raw(X), model.raw_reference(X), rtol=0, atol=1e-12)
+        assert np.allclose(model.raw(X.astype(np.float32)), model.raw_reference(X.astype(np.float32)), rtol=0,
+                           atol=1e-12)
+    with pytest.raises(ValueError, match="65 leaves"):
+        blockmodel.TreeModel(_random_tree_spec(rng, 1, 65, 6))
 
 
 def test_float32_splits_decide_like_float64_ones():

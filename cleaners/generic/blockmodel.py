@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "blocks.json"
-CHUNK_ROWS = 512  # rows evaluated at once: the walk's arrays (rows x trees x 8 bytes each) then stay
-# in the CPU cache; 512 rows take ~20 % less time than 2,048 or all at once on a page of ~1,800 blocks
+CHUNK_ROWS = 256  # rows evaluated at once: the arrays of rows x test nodes (~27 KB a row) then stay
+# in the CPU cache; on dragnet-2013 pages 256 rows take ~10 % less time than 128 or 512
 
 
 def float32_below(split: np.ndarray) -> np.ndarray:
@@ -23,13 +23,72 @@ def float32_below(split: np.ndarray) -> np.ndarray:
     return low
 
 
+
+class _QuickScorerTables:
+    """TreeModel's trees as QuickScorer tables: per test node its feature, split (float64 and
+    float32_below) and the bit mask of the leaves of its left subtree; per tree its leaves'
+    values in left-to-right order. Test nodes are laid out [slot][tree] (slot: a node's place
+    among its tree's tests, trees with fewer tests padded with tests that never fail)."""
+
+    __slots__ = ("feature", "split", "split32", "left_leaves", "one", "slots", "leaf_value", "leaf_offset")
+
+
+def _leaves_left_to_right(model, root: int) -> list[int]:
+    order, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if model.is_leaf[node]:
+            order.append(node)
+        else:
+            stack.append(int(model.right[node]))
+            stack.append(int(model.left[node]))  # popped first: left before right
+    return order
+
+
+def quickscorer_tables(model) -> _QuickScorerTables:
+    ends = [*model.roots[1:].tolist(), len(model.feature)]
+    trees = []  # per tree: (leaves left to right, [(feature, node, left-subtree mask)])
+    for root, end in zip(model.roots.tolist(), ends):
+        leaves = _leaves_left_to_right(model, root)
+        position = {node: i for i, node in enumerate(leaves)}
+        tests = []
+        for node in range(root, end):
+            if not model.is_leaf[node]:
+                mask = sum(1 << position[leaf] for leaf in _leaves_left_to_right(model, int(model.left[node])))
+                tests.append((node, mask))
+        trees.append((leaves, tests))
+    most_leaves = max(len(leaves) for leaves, _ in trees)
+    if most_leaves > 64:
+        raise ValueError(f"a tree of {most_leaves} leaves: the bit masks hold at most 64")
+    mask_type = np.uint32 if most_leaves <= 32 else np.uint64
+    n_trees, slots = len(trees), max(1, max(len(tests) for _, tests in trees))
+    feature = np.zeros((slots, n_trees), dtype=np.intp)
+    split = np.full((slots, n_trees), np.inf)  # padding: x > inf never holds
+    split32 = np.full((slots, n_trees), np.inf, dtype=np.float32)
+    left_leaves = np.zeros((slots, n_trees), dtype=mask_type)
+    leaf_value = np.zeros((n_trees, most_leaves))
+    for t, (leaves, tests) in enumerate(trees):
+        leaf_value[t, :len(leaves)] = model.value[leaves]
+        for slot, (node, mask) in enumerate(tests):
+            feature[slot, t], split[slot, t] = model.feature[node], model.split[node]
+            split32[slot, t], left_leaves[slot, t] = model.split32[node], mask
+    tables = _QuickScorerTables()
+    tables.feature, tables.split, tables.split32 = feature.ravel(), split.ravel(), split32.ravel()
+    tables.left_leaves, tables.one, tables.slots = left_leaves.ravel(), mask_type(1), slots
+    tables.leaf_value, tables.leaf_offset = leaf_value.ravel(), np.arange(n_trees) * most_leaves
+    return tables
+
+
 class TreeModel:
     """A sum of binary decision trees (x[feature] <= threshold goes left), then a sigmoid.
 
-    All trees' nodes live in flat arrays; a leaf points to itself. Every (row, tree) pair steps
-    down in lockstep, and every other step the pairs that reached a leaf drop out (most trees are
-    far shallower than the deepest: on real pages the mean path is about 9 steps, the deepest 21;
-    dropping them at every step costs more in copies than the extra steps of a finished pair).
+    Evaluated the QuickScorer way (Lucchese et al., SIGIR 2015), which needs no walk down the
+    trees: number each tree's leaves left to right; a test that fails (the row goes right) rules
+    out every leaf of its left subtree; the leaf the row reaches is the leftmost one no failed
+    test ruled out. With a tree's leaves as the bits of an integer, that is one comparison per
+    (row, test node), an OR of the failed tests' bit masks per tree, and the lowest bit still
+    clear: a few whole-array numpy operations, ~2.5x faster than stepping (row, tree) pairs
+    down the trees, with the same leaves and so the same sums, bit for bit.
     float32 rows (what blocks.features() makes) are compared with the splits rounded down to
     float32 (float32_below), which decides every comparison exactly as float64 would, without
     copying the rows to float64."""
@@ -47,10 +106,9 @@ class TreeModel:
         self.right = np.asarray(spec["right"], dtype=np.intp)
         self.value = np.asarray(spec["value"], dtype=np.float64)
         self.roots = np.asarray(spec["roots"], dtype=np.intp)
-        # children[2 * node + goes_right]: one flat gather per step
-        self.children = np.stack([self.left, self.right], axis=1).ravel()
         self.is_leaf = self.left == np.arange(len(self.left))
         self.split32 = float32_below(self.split)
+        self._tables = quickscorer_tables(self)
 
     def columns(self, names: list[str]) -> np.ndarray:
         """Where the model's features sit among `names` (the full feature list of blocks.py);
@@ -64,7 +122,7 @@ class TreeModel:
 
     def raw(self, X: np.ndarray) -> np.ndarray:
         """Sum of the trees' values per row (before the sigmoid), in chunks of CHUNK_ROWS rows:
-        the lockstep walk holds a few arrays of rows x trees, which on a page of 100,000 blocks
+        the evaluation holds arrays of rows x test nodes, which on a page of 100,000 blocks
         would be gigabytes at once."""
         n = X.shape[0]
         if n > CHUNK_ROWS:
@@ -75,29 +133,23 @@ class TreeModel:
         n = X.shape[0]
         if n == 0:
             return np.zeros(0)
+        tables = self._tables
         if X.dtype == np.float32:  # blocks.features() is float32: compared as is, no float64 copy
-            split = self.split32
+            split = tables.split32
         else:
-            X, split = np.asarray(X, dtype=np.float64), self.split
-        X = np.ascontiguousarray(X)
-        n_trees = len(self.roots)
-        node = np.tile(self.roots, n)  # (row, tree) pairs, row-major; ends at each pair's leaf
-        offset = np.repeat(np.arange(n) * X.shape[1], n_trees)  # where each pair's row starts
-        flat = X.ravel()
-        active = np.arange(node.size)  # the pairs not yet at a leaf, and their nodes
-        at = node.copy()
-        feature, children, is_leaf = self.feature, self.children, self.is_leaf
-        for step in range(self.max_depth):
-            at = children[2 * at + ~(flat[offset + feature[at]] <= split[at])]  # NaN goes right
-            if step % 2:  # every other step, the pairs at a leaf (it points to itself) drop out
-                node[active] = at
-                walking = ~is_leaf[at]
-                if not walking.any():
-                    break
-                active, at, offset = active[walking], at[walking], offset[walking]
-        else:
-            node[active] = at
-        return self.baseline + self.value[node].reshape(n, n_trees).sum(axis=1)
+            X, split = np.asarray(X, dtype=np.float64), tables.split
+        nan = np.isnan(X)
+        if nan.any():  # NaN goes right at every test, as +inf does (every split is finite)
+            X = np.where(nan, X.dtype.type(np.inf), X)
+        # failed[row, k]: the row goes right at test node k (nodes ordered depth-slot-major, so
+        # that the OR below runs over contiguous rows of trees)
+        failed = X[:, tables.feature] > split
+        ruled_out = np.bitwise_or.reduce(np.multiply(failed, tables.left_leaves).reshape(n, tables.slots, -1),
+                                         axis=1)
+        exit_bit = (ruled_out + tables.one) & ~ruled_out  # the lowest bit still clear
+        leaf = np.frexp(exit_bit.astype(np.float64))[1] - 1  # its position (exact: a power of two)
+        values = np.ascontiguousarray(tables.leaf_value[tables.leaf_offset + leaf])  # (rows, trees)
+        return self.baseline + values.sum(axis=1)
 
     def raw_reference(self, X: np.ndarray) -> np.ndarray:
         """raw() the plain way, one row and one tree at a time (slow): what the tests hold the
