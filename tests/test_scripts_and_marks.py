@@ -99,3 +99,24 @@ def test_cleaning_a_page_leaves_no_reference_cycles():
         if was_enabled:
             gc.enable()
     assert cyclic == []
+
+
+def test_language_model_tables_are_not_scanned_by_every_full_collection():
+    """py3langid's automaton tables (~105,000 ints each) are tuples the collector stops tracking,
+    and the answers are py3langid's own."""
+    import py3langid
+
+    from cleaners.metadata import language
+
+    texts = ["Der Stadtrat hat am Dienstag den Haushalt für das kommende Jahr beschlossen.",
+             "Le conseil municipal a adopté mardi le budget de l'année prochaine après un long débat.",
+             "The council adopted next year's budget on Tuesday after a long debate about the trams.",
+             "".join(JAPANESE_PARAGRAPHS)]
+    found = [language.detect_language(t) for t in texts]
+    assert found == [py3langid.classify(t)[0] for t in texts] == ["de", "fr", "en", "ja"]
+    identifier = language._identifier()
+    gc.collect()
+    for name in ("tk_output", "_rowbase"):
+        table = getattr(identifier, name, None)
+        if table is not None:
+            assert isinstance(table, tuple) and not gc.is_tracked(table)

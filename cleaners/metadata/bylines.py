@@ -23,8 +23,10 @@ except ImportError:  # pragma: no cover - older or newer trafilatura
 # the exact test in Python (_is_candidate): the same elements in the same order as the XPath
 # "//body//*[@rel='author' or @itemprop='author' or contains(@class, 'author') or
 # contains(@class, 'Author') or contains(@class, 'byline') or contains(@class, 'Byline') or
-# contains(@id, 'author')]", in 60 % of its time.
-_MAYBE_CANDIDATES = etree.XPath("//body//*[@*[contains(., 'uthor') or contains(., 'yline')]]")
+# contains(@id, 'author')]", in a third of its time. "//body/descendant::*" is the node set of
+# "//body//*", which libxml2 evaluates as a descendant-or-self step and a child step for every
+# node (0.6 against 1.1 ms on a dragnet-2013 page).
+_MAYBE_CANDIDATES = etree.XPath("//body/descendant::*[@*[contains(., 'uthor') or contains(., 'yline')]]")
 
 
 def _is_candidate(element) -> bool:
