@@ -62,6 +62,17 @@ def test_segment_gives_each_block_its_own_text():
     assert found[0].own_bits  # class="post" is a keyword
 
 
+
+def test_named_anchors_are_not_links():
+    """<a name="q3"> marks a place the page's contents link to (here an interview question), it
+    links nowhere; an <a> with an href, or a script-driven one without either attribute, does."""
+    found = blocks.segment(tree_of(
+        '<html><body><p><a name="q3">What does the professor say to that?</a></p>'
+        '<p><a href="/more">Read more</a></p><p><a class="toggle">Show all</a></p></body></html>'))
+    assert [(b.text, b.link_chars) for b in found] == [
+        ("What does the professor say to that?", 0), ("Read more", len("Read more")), ("Show all", len("Show all"))]
+
+
 def test_segment_leaves_out_form_field_values():
     """A "Republish this story" box holds the article again as HTML source in a <textarea>:
     a form field's value, not text of the page."""

@@ -159,7 +159,10 @@ def _walk(el, cur: Block, depth: int, anc_bits: int, anc_tags: int, in_link: boo
             bits = _bits_of(cls, ident) if cls or ident else 0
         else:
             child_hidden, bits, cls = hidden, 0, None
-        child_link = in_link or tag == "a"
+        # <a name="..."> without an href is a named anchor (a target of the page's table of
+        # contents, wrapped round a heading or an interview question), not a link: counted as one,
+        # it made the questions of an interview transcript "all links" for the article-end rule
+        child_link = in_link or tag == "a" and ("href" in attrib or "name" not in attrib)
         is_block = tag in BLOCK_TAGS
         if is_block:
             target = Block(child, tag, depth + 1, bits, anc_bits | cur.own_bits, anc_tags, child_hidden,
