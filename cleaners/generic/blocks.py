@@ -315,11 +315,10 @@ def _repeat_features(blocks: list[Block], words: np.ndarray, links: np.ndarray) 
                 link_head[k] = True
             unit, level = unit.parent, level + 1
     cache: dict = {}
-    rows, columns = [], ([], [], [], [], [], [])
+    rows, units, levels, sames = [], [], [], []  # per block in a unit: the unit, its level, its siblings
     for i, b in enumerate(blocks):
         unit, level = b, 0
         while unit is not None and level <= UNIT_LEVELS:
-            k = unit.index
             same = unit.siblings
             if same is None:  # (the page's root block, or blocks not made by segment())
                 parent = unit.el.getparent()
@@ -330,14 +329,20 @@ def _repeat_features(blocks: list[Block], words: np.ndarray, links: np.ndarray) 
                 break
             if same >= MIN_UNIT_SIBLINGS:
                 rows.append(i)
-                for column, value in zip(columns, (math.log(same), level, link_head[k], math.log1p(sub_words[k]),
-                                                   sub_links[k] / max(sub_words[k], 1.0),
-                                                   math.log(sub_blocks[k]))):
-                    column.append(value)
+                units.append(unit.index)
+                levels.append(level)
+                sames.append(same)
                 break
             unit, level = unit.parent, level + 1
-    for j, column in enumerate(columns, start=1):
-        out[rows, j] = column
+    if rows:  # the columns in whole-array operations (float64, then float32 as out is)
+        units = np.asarray(units, dtype=np.intp)
+        unit_words = np.asarray(sub_words)[units]
+        out[rows, 1] = np.log(np.asarray(sames, dtype=np.float64))
+        out[rows, 2] = levels
+        out[rows, 3] = np.asarray(link_head)[units]
+        out[rows, 4] = np.log1p(unit_words)
+        out[rows, 5] = np.asarray(sub_links)[units] / np.maximum(unit_words, 1.0)
+        out[rows, 6] = np.log(np.asarray(sub_blocks, dtype=np.float64)[units])
     return out
 
 
@@ -417,26 +422,20 @@ def _container_features(blocks: list[Block], words: np.ndarray, links: np.ndarra
     best_score = max(best_score, 1.0)
     in_best = inside(parents, best)
     tg = max(total_good, 1.0)
-    with_parent, parent_cols = [], ([], [], [], [])  # columns 0, 1, 4, 7
-    with_gparent, gparent_cols = [], ([], [], [], [])  # columns 2, 3, 5, 8
-    for i, b in enumerate(blocks):
-        p = parents[b.index]
-        if p >= 0:
-            with_parent.append(i)
-            for column, value in zip(parent_cols, (math.log1p(sub_w[p]), sub_l[p] / max(sub_w[p], 1.0),
-                                                   good[p] / tg, score[p] / best_score)):
-                column.append(value)
-            g2 = parents[p]
-            if g2 >= 0:
-                with_gparent.append(i)
-                for column, value in zip(gparent_cols, (math.log1p(sub_w[g2]), sub_l[g2] / max(sub_w[g2], 1.0),
-                                                        good[g2] / tg, score[g2] / best_score)):
-                    column.append(value)
-    for j, column in zip((0, 1, 4, 7), parent_cols):
-        out[with_parent, j] = column
-    for j, column in zip((2, 3, 5, 8), gparent_cols):
-        out[with_gparent, j] = column
-    out[:, 6] = [in_best[b.index] for b in blocks]
+    # the parent's and grandparent's figures, in whole-array operations (float64, then float32)
+    parent_of = np.asarray(parents, dtype=np.intp)
+    own = np.fromiter((b.index for b in blocks), dtype=np.intp, count=n)
+    sub_w, sub_l, good, score = (np.asarray(a) for a in (sub_w, sub_l, good, score))
+    parent = parent_of[own]
+    grandparent = np.where(parent >= 0, parent_of[np.maximum(parent, 0)], -1)
+    for up, (c_words, c_links, c_good, c_best) in ((parent, (0, 1, 4, 7)), (grandparent, (2, 3, 5, 8))):
+        rows = np.flatnonzero(up >= 0)
+        k = up[rows]
+        out[rows, c_words] = np.log1p(sub_w[k])
+        out[rows, c_links] = sub_l[k] / np.maximum(sub_w[k], 1.0)
+        out[rows, c_good] = good[k] / tg
+        out[rows, c_best] = score[k] / best_score
+    out[:, 6] = np.asarray(in_best)[own]
     out[:, 9] = total_good / max(float(words.sum()), 1.0)
     return out
 
