@@ -89,24 +89,24 @@ def context(p: np.ndarray, words: np.ndarray, index: np.ndarray, parents: np.nda
         if len(holders):
             main = int(holders[np.argmax(np.asarray(depth, dtype=np.int64)[holders])])
     in_main = inside(parent_list, main)
-    ancestors = ([], [], [])  # columns 5, 6, 7: the mean p of the parent's, grandparent's, ... subtree
-    parent_share = []  # column 18
-    for i, k in enumerate(index_list):
-        own_pw, own_w = pw_list[i], w_list[i]
-        anc = parent_list[k]
-        for level, column in enumerate(ancestors):
-            if anc < 0:
-                column.append(0.5)
-                if level == 0:
-                    parent_share.append(0.0)
-                continue
-            rest_w = sub_w[anc] - own_w
-            column.append((sub_pw[anc] - own_pw) / rest_w if rest_w > 0 else 0.5)
-            if level == 0:
-                parent_share.append((pos_w[anc] - (own_w if pos_list[i] else 0.0)) / total_pos if total_pos else 0.0)
-            anc = parent_list[anc]
-    out[:, 5], out[:, 6], out[:, 7] = ancestors
-    out[:, 18] = parent_share
+    # columns 5, 6, 7: the mean p of the parent's, grandparent's, ... subtree without the block;
+    # column 18: the parent's share of the likely-content words (whole-array float64 arithmetic,
+    # the same numbers as element by element)
+    parent_of = np.asarray(parent_list, dtype=np.intp)
+    sub_pw_a, sub_w_a, pos_w_a = np.asarray(sub_pw), np.asarray(sub_w), np.asarray(pos_w)
+    own_pw, own_w = p * w, w
+    anc = parent_of[np.asarray(index_list, dtype=np.intp)]
+    for column in (5, 6, 7):
+        has = anc >= 0
+        k = np.where(has, anc, 0)
+        rest_w = np.where(has, sub_w_a[k] - own_w, 0.0)
+        mean = np.full(n, 0.5)
+        np.divide(sub_pw_a[k] - own_pw, rest_w, out=mean, where=rest_w > 0)
+        out[:, column] = mean
+        if column == 5 and total_pos:
+            share = (pos_w_a[k] - np.where(pos, own_w, 0.0)) / total_pos
+            out[:, 18] = np.where(has, share, 0.0)
+        anc = np.where(has, parent_of[k], -1)
     out[:, 16] = [in_main[k] for k in index_list]
     out[:, 17] = [(depth[k] - depth[main]) if main >= 0 else -1.0 for k in index_list]
 
