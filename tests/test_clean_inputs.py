@@ -83,6 +83,38 @@ def test_wrong_declared_charset_is_overruled():
         assert article.text.split("\n\n") == RUSSIAN
 
 
+
+GERMAN = [
+    "Der Gemeinderat hat am Dienstag beschlossen, die Nachtbusse künftig auch in drei äußere Stadtteile fahren zu lassen.",
+    "Die Änderung kostet nach Schätzung der Verwaltung rund zwei Millionen Euro im Jahr und beginnt im Frühjahr.",
+    "Anwohner der äußeren Viertel hatten sich mehr als fünf Jahre lang für die Verlängerung eingesetzt.",
+    "Die Opposition kritisierte den Plan: Das Geld solle besser in die neue Straßenbahnlinie fließen.",
+]
+
+
+@pytest.mark.parametrize("declared", ["utf-8", ""])
+def test_a_utf8_page_with_one_stray_latin1_byte_stays_utf8(declared):
+    """One Latin-1 byte (a pasted comment, an ad) makes the page invalid UTF-8; statistical
+    detection then named a single-byte charset and every umlaut came out as two wrong letters.
+    The page stays UTF-8 and the one bad byte becomes U+FFFD."""
+    html = page(GERMAN, title="Nachtbusse fahren länger", charset=declared, lang="de")
+    data = html.encode("utf-8").replace(b"</footer>", b"</footer><!-- Gr\xfc\xdfe -->")
+    article = cleaners.clean(data)
+    assert article.status == "ok"
+    assert article.text.split("\n\n") == GERMAN and article.title == "Nachtbusse fahren länger"
+
+
+def test_text_in_another_charset_is_not_taken_for_broken_utf8():
+    """GB2312 and cp1251 bytes hold chance UTF-8 sequences, but far from most of their text."""
+    from cleaners.io.decode import decode, mostly_utf8
+
+    chinese = "市政府星期二决定，从明年春天起把夜间公交延长到三个郊区。" * 20
+    for text, charset in ((chinese, "gb2312"), (" ".join(RUSSIAN), "cp1251"), ("Grüße aus Köln, schön!", "latin-1")):
+        data = f"<html><body><p>{text}</p></body></html>".encode(charset)
+        assert mostly_utf8(data) is None
+        assert text in decode(data)[0]
+
+
 def test_byte_order_marks():
     html = page(ENGLISH)
     for data in (b"\xef\xbb\xbf" + html.encode("utf-8"), html.encode("utf-16")):

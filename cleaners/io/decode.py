@@ -1,9 +1,10 @@
 """Bytes to text, and telling HTML from a plain-text dump.
 
 The charset is taken, in order, from a byte-order mark (UTF-8, UTF-16 and UTF-32, both byte
-orders), the HTTP header, the page's own <meta charset>, strict UTF-8, and finally statistical
-detection (charset-normalizer), which is what gets cp1251 and koi8-r pages without a declaration
-right. A declared charset is used only when the bytes fit it: a UTF-8 page declared as latin-1, a
+orders), the HTTP header, the page's own <meta charset>, strict UTF-8, UTF-8 with a few broken
+bytes replaced (when most non-ASCII characters are valid UTF-8: mostly_utf8), and finally
+statistical detection (charset-normalizer), which is what gets cp1251 and koi8-r pages without a
+declaration right. A declared charset is used only when the bytes fit it: a UTF-8 page declared as latin-1, a
 cp1251 page declared as UTF-8, an ASCII page whose <meta> says utf-16 are all overruled. UTF-16
 without a BOM is recognised by its NUL bytes (every other byte of ASCII markup is NUL). Codec
 names Python knows but that are not charsets of web text ("undefined", "rot13", "base64",
@@ -114,6 +115,26 @@ def _fits_wide(data: bytes, declared: str) -> str | None:
     return None
 
 
+MOSTLY_UTF8_SHARE = 0.5  # of the non-ASCII characters: decoded right, not replaced
+
+
+def mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with its few broken bytes replaced (U+FFFD), when most of the page's non-ASCII
+    characters are valid UTF-8; else None.
+
+    A UTF-8 page with one stray Latin-1 byte (a pasted comment, an ad) is not valid UTF-8, and
+    statistical detection then names a single-byte charset that decodes every byte, and turns
+    every accented letter of the page into two wrong ones ("schön" read as "schÃķn"): browsers
+    keep UTF-8 and replace the bad bytes. Text in another charset is not mostly valid UTF-8:
+    GB2312 pages come to ~20 % by chance, Cyrillic cp1251 and Latin-1 text to next to none."""
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")  # (a real U+FFFD in the page is valid)
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    if non_ascii and (non_ascii - broken) / non_ascii >= MOSTLY_UTF8_SHARE:
+        return text
+    return None
+
+
 def decode(data: bytes, http_charset: str | None = None) -> tuple[str, str]:
     """Decode page or dump bytes; returns (text, charset used). Raises DecodeError."""
     for bom, encoding in _BOMS:
@@ -138,13 +159,13 @@ def decode(data: bytes, http_charset: str | None = None) -> tuple[str, str]:
             declared = None
     if declared in _SINGLE_BYTE and not data.isascii():
         # Single-byte charsets decode anything; valid non-ASCII UTF-8 is a far stronger signal.
-        text = _try(data, "utf-8")
+        text = _try(data, "utf-8") or mostly_utf8(data)
         if text is not None:
             return text, "utf-8"
     text = _try(data, declared)
     if text is not None:
         return text, declared
-    text = _try(data, "utf-8")
+    text = _try(data, "utf-8") or mostly_utf8(data)
     if text is not None:
         return text, "utf-8"
     best = from_bytes(data[:200_000]).best()
