@@ -135,6 +135,12 @@ def mostly_utf8(data: bytes) -> str | None:
     return None
 
 
+
+def _utf8(data: bytes) -> str | None:
+    """Strict UTF-8, else UTF-8 with a few broken bytes replaced (mostly_utf8), else None."""
+    text = _try(data, "utf-8")
+    return text if text is not None else mostly_utf8(data)
+
 def decode(data: bytes, http_charset: str | None = None) -> tuple[str, str]:
     """Decode page or dump bytes; returns (text, charset used). Raises DecodeError."""
     for bom, encoding in _BOMS:
@@ -159,13 +165,13 @@ def decode(data: bytes, http_charset: str | None = None) -> tuple[str, str]:
             declared = None
     if declared in _SINGLE_BYTE and not data.isascii():
         # Single-byte charsets decode anything; valid non-ASCII UTF-8 is a far stronger signal.
-        text = _try(data, "utf-8") or mostly_utf8(data)
+        text = _utf8(data)
         if text is not None:
             return text, "utf-8"
     text = _try(data, declared)
     if text is not None:
         return text, declared
-    text = _try(data, "utf-8") or mostly_utf8(data)
+    text = _utf8(data)
     if text is not None:
         return text, "utf-8"
     best = from_bytes(data[:200_000]).best()
