@@ -113,6 +113,7 @@ def test_text_in_another_charset_is_not_taken_for_broken_utf8():
         data = f"<html><body><p>{text}</p></body></html>".encode(charset)
         assert mostly_utf8(data) is None
         assert text in decode(data)[0]
+    assert decode(b"") == ("", "utf-8")  # empty is valid UTF-8, not a case for detection
 
 
 def test_byte_order_marks():
