@@ -64,9 +64,9 @@ def context(p: np.ndarray, words: np.ndarray, index: np.ndarray, parents: np.nda
     sub_w = [0.0] * n_all
     pos_w = [0.0] * n_all
     index_list = [int(k) for k in index]
-    p_list, w_list, pw_list, pos_list = p.tolist(), w.tolist(), (p * w).tolist(), pos.tolist()
-    for k, pw, wk, positive in zip(index_list, pw_list, w_list, pos_list):
-        sub_pw[k] = pw
+    pw = p * w  # the block's p weighted by its words
+    for k, pw_k, wk, positive in zip(index_list, pw.tolist(), w.tolist(), pos.tolist()):
+        sub_pw[k] = pw_k
         sub_w[k] = wk
         pos_w[k] = wk if positive else 0.0
     parent_list = parents.tolist() if isinstance(parents, np.ndarray) else list(parents)
@@ -94,17 +94,16 @@ def context(p: np.ndarray, words: np.ndarray, index: np.ndarray, parents: np.nda
     # the same numbers as element by element)
     parent_of = np.asarray(parent_list, dtype=np.intp)
     sub_pw_a, sub_w_a, pos_w_a = np.asarray(sub_pw), np.asarray(sub_w), np.asarray(pos_w)
-    own_pw, own_w = p * w, w
     anc = parent_of[np.asarray(index_list, dtype=np.intp)]
     for column in (5, 6, 7):
         has = anc >= 0
         k = np.where(has, anc, 0)
-        rest_w = np.where(has, sub_w_a[k] - own_w, 0.0)
+        rest_w = np.where(has, sub_w_a[k] - w, 0.0)
         mean = np.full(n, 0.5)
-        np.divide(sub_pw_a[k] - own_pw, rest_w, out=mean, where=rest_w > 0)
+        np.divide(sub_pw_a[k] - pw, rest_w, out=mean, where=rest_w > 0)
         out[:, column] = mean
         if column == 5 and total_pos:
-            share = (pos_w_a[k] - np.where(pos, own_w, 0.0)) / total_pos
+            share = (pos_w_a[k] - np.where(pos, w, 0.0)) / total_pos
             out[:, 18] = np.where(has, share, 0.0)
         anc = np.where(has, parent_of[k], -1)
     out[:, 16] = [in_main[k] for k in index_list]
@@ -115,7 +114,6 @@ def context(p: np.ndarray, words: np.ndarray, index: np.ndarray, parents: np.nda
     for i, sig in enumerate(signatures):
         groups.setdefault(sig, []).append(i)
     alone = []
-    pw = p * w
     for members in groups.values():
         if len(members) == 1:
             alone.append(members[0])

@@ -23,7 +23,6 @@ def float32_below(split: np.ndarray) -> np.ndarray:
     return low
 
 
-
 class _QuickScorerTables:
     """TreeModel's trees as QuickScorer tables: per test node its feature, split (float64 and
     float32_below) and the bit mask of the leaves of its left subtree; per tree its leaves'
@@ -33,30 +32,34 @@ class _QuickScorerTables:
     __slots__ = ("feature", "split", "split32", "left_leaves", "one", "slots", "leaf_value", "leaf_offset")
 
 
-def _leaves_left_to_right(model, root: int) -> list[int]:
-    order, stack = [], [root]
+def _tree_layout(model, root: int, end: int) -> tuple[list[int], list[tuple[int, int]]]:
+    """One tree's leaves left to right, and its test nodes (in node order) with the bit mask of
+    their left subtree's leaves. A subtree's leaves are consecutive in left-to-right order, so
+    one walk that gives every node its (first leaf, number of leaves) makes every mask."""
+    leaves: list[int] = []
+    span: dict[int, tuple[int, int]] = {}
+    stack = [(root, False)]
     while stack:
-        node = stack.pop()
+        node, children_done = stack.pop()
         if model.is_leaf[node]:
-            order.append(node)
-        else:
-            stack.append(int(model.right[node]))
-            stack.append(int(model.left[node]))  # popped first: left before right
-    return order
+            span[node] = (len(leaves), 1)
+            leaves.append(node)
+        elif children_done:
+            first, n_left = span[int(model.left[node])]
+            span[node] = (first, n_left + span[int(model.right[node])][1])
+        else:  # popped in this order: the left subtree, the right one, then the node itself
+            stack += [(node, True), (int(model.right[node]), False), (int(model.left[node]), False)]
+    tests = []
+    for node in range(root, end):
+        if not model.is_leaf[node]:
+            first, count = span[int(model.left[node])]
+            tests.append((node, ((1 << count) - 1) << first))
+    return leaves, tests
 
 
 def quickscorer_tables(model) -> _QuickScorerTables:
     ends = [*model.roots[1:].tolist(), len(model.feature)]
-    trees = []  # per tree: (leaves left to right, [(feature, node, left-subtree mask)])
-    for root, end in zip(model.roots.tolist(), ends):
-        leaves = _leaves_left_to_right(model, root)
-        position = {node: i for i, node in enumerate(leaves)}
-        tests = []
-        for node in range(root, end):
-            if not model.is_leaf[node]:
-                mask = sum(1 << position[leaf] for leaf in _leaves_left_to_right(model, int(model.left[node])))
-                tests.append((node, mask))
-        trees.append((leaves, tests))
+    trees = [_tree_layout(model, root, end) for root, end in zip(model.roots.tolist(), ends)]
     most_leaves = max(len(leaves) for leaves, _ in trees)
     if most_leaves > 64:
         raise ValueError(f"a tree of {most_leaves} leaves: the bit masks hold at most 64")
@@ -96,7 +99,6 @@ class TreeModel:
     def __init__(self, spec: dict):
         self.features: list[str] = spec["features"]
         self.baseline = float(spec["baseline"])
-        self.max_depth = int(spec["max_depth"])
         self.threshold = float(spec.get("threshold", 0.5))
         # optional thresholds by page group (generic.declared_article), chosen by cross-validation
         self.thresholds: dict[str, float] = {k: float(v) for k, v in spec.get("thresholds", {}).items()}

@@ -4,11 +4,11 @@ The charset is taken, in order, from a byte-order mark (UTF-8, UTF-16 and UTF-32
 orders), the HTTP header, the page's own <meta charset>, strict UTF-8, UTF-8 with a few broken
 bytes replaced (when most non-ASCII characters are valid UTF-8: mostly_utf8), and finally
 statistical detection (charset-normalizer), which is what gets cp1251 and koi8-r pages without a
-declaration right. A declared charset is used only when the bytes fit it: a UTF-8 page declared as latin-1, a
-cp1251 page declared as UTF-8, an ASCII page whose <meta> says utf-16 are all overruled. UTF-16
-without a BOM is recognised by its NUL bytes (every other byte of ASCII markup is NUL). Codec
-names Python knows but that are not charsets of web text ("undefined", "rot13", "base64",
-"unicode-escape", "utf-7") count as no declaration.
+declaration right. A declared charset is used only when the bytes fit it: a UTF-8 page declared
+as latin-1, a cp1251 page declared as UTF-8, an ASCII page whose <meta> says utf-16 are all
+overruled. UTF-16 without a BOM is recognised by its NUL bytes (every other byte of ASCII markup
+is NUL). Codec names Python knows but that are not charsets of web text ("undefined", "rot13",
+"base64", "unicode-escape", "utf-7") count as no declaration.
 """
 from __future__ import annotations
 
@@ -135,11 +135,11 @@ def mostly_utf8(data: bytes) -> str | None:
     return None
 
 
-
 def _utf8(data: bytes) -> str | None:
     """Strict UTF-8, else UTF-8 with a few broken bytes replaced (mostly_utf8), else None."""
     text = _try(data, "utf-8")
     return text if text is not None else mostly_utf8(data)
+
 
 def decode(data: bytes, http_charset: str | None = None) -> tuple[str, str]:
     """Decode page or dump bytes; returns (text, charset used). Raises DecodeError."""
