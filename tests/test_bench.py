@@ -122,8 +122,9 @@ def test_block_model_loads_and_scores_sanely():
 
 def test_train_blocks_runs_on_a_sample(wcxb, tmp_path):
     pytest.importorskip("sklearn")  # training only (bench/train_blocks.py), not a run-time dependency
-    out = tmp_path / "blocks.json"
-    done = run("train_blocks.py", "--sample", "6", "--iterations", "5", "--wcxb", str(wcxb), "--out", str(out))
+    out, oof = tmp_path / "blocks.json", tmp_path / "oof.pkl"
+    done = run("train_blocks.py", "--sample", "6", "--iterations", "5", "--wcxb", str(wcxb), "--out", str(out),
+               "--dump-oof", str(oof))
     assert done.returncode == 0, done.stderr[-3000:]
     from cleaners.generic import blockmodel, blocks
 
@@ -136,6 +137,22 @@ def test_train_blocks_runs_on_a_sample(wcxb, tmp_path):
     second = blockmodel.load(str(blockmodel.second_path(out)))  # the second pass, beside the first
     assert len(second.roots) == 5
     assert set(second.features) <= set(blocks.feature_names() + blockcontext.CONTEXT_NAMES)
+    # the whole path on the same tuning pages with those out-of-fold probabilities
+    import pickle
+
+    dumped = pickle.loads(oof.read_bytes())
+    report_path = tmp_path / "oof.json"
+    done = run("oof_pipeline.py", "--oof", str(oof), "--set", "wcxb", "--thresholds", "none=0.3;none=0.9",
+               "--json", str(report_path))
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    wcxb_pages = [k for k in dumped if ":" not in k]
+    assert report["pages"] == len(wcxb_pages) > 0 and report["stale_pages"] == 0
+    low, high = (s["sets"]["wcxb"] for s in report["settings"])
+    assert [s["thresholds"]["none"] for s in report["settings"]] == [0.3, 0.9]
+    assert low["all"]["pages"] == high["all"]["pages"] == len(wcxb_pages)
+    assert 0.0 <= low["all"]["f1"] <= 1.0 and 0.0 <= high["all"]["f1"] <= 1.0
+    assert sum(low[g]["pages"] for g in ("jsonld", "opengraph", "none")) <= len(wcxb_pages)
 
 
 # Generic text rules made stricter after the benchmark's per-rule log showed them dropping page

@@ -469,6 +469,13 @@ def _norm_tokens(text: str) -> list[str]:
     return _WORD_RE.findall(text.lower())
 
 
+def found_in(blocks: list[Block], text: str) -> list[bool]:
+    """Whether each block's words occur in a row in `text`, compared as features() compares them
+    for its in_ld_body column (lower-cased word tokens)."""
+    key = " " + " ".join(_norm_tokens(text)) + " "
+    return [" " + " ".join(_norm_tokens(b.text)) + " " in key for b in blocks]
+
+
 def features(blocks: list[Block], traf_text: str | None = "", title: str | None = None,
              ld_body: str | None = None) -> np.ndarray:
     """A (len(blocks), N_FEATURES) float32 matrix.
