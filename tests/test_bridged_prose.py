@@ -81,3 +81,10 @@ def test_a_short_json_ld_body_is_a_teaser_and_vouches_for_nothing():
 def test_the_json_ld_body_does_not_reach_further_than_the_margin():
     found = page(split_parent=True)
     assert [b.text for b in generic.chosen_blocks(found, [0.9, 0.4, 0.9, 0.1], 0.75, LD_BODY)] == [PARAGRAPHS[0], PARAGRAPHS[2]]
+
+
+def test_a_short_line_the_json_ld_body_holds_is_not_vouched_for():
+    # some sites keep a promo line inside the articleBody: only prose blocks are vouched for
+    found = page(split_parent=True, middle="Watch our channel")
+    body = LD_BODY.replace(PARAGRAPHS[1], "Watch our channel")
+    assert [b.text for b in generic.chosen_blocks(found, [0.9, 0.6, 0.9, 0.1], 0.75, body)] == [PARAGRAPHS[0], PARAGRAPHS[2]]
