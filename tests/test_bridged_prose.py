@@ -1,6 +1,7 @@
-"""The bridge over a doubted paragraph (cleaners/generic/extract.py, chosen_blocks): a prose block a
-little below the threshold between two chosen prose blocks of the same parent stays; one too far
-below, one with a neighbour of another parent or not chosen, and one that is not prose go."""
+"""Doubted blocks the page vouches for (cleaners/generic/extract.py, chosen_blocks): a prose block a
+little below the threshold between two chosen prose blocks of the same parent stays, and so does one
+the page's JSON-LD articleBody holds; one too far below, one with a neighbour of another parent or
+not chosen, one that is not prose, and one only a teaser-sized articleBody holds go."""
 from __future__ import annotations
 
 import lxml.html

@@ -265,8 +265,8 @@ def article_end(chosen: list) -> list:
 # says it is one paragraph of a run (measurement switch, and how far below the threshold it may be).
 BRIDGE = True
 BRIDGE_MARGIN = 0.25
-# and so is a block the page's JSON-LD articleBody holds, a little below the threshold (switch, and
-# how many words the articleBody needs to count as the whole body)
+# and so is a prose block the page's JSON-LD articleBody holds, a little below the threshold (switch,
+# and how many words the articleBody needs to count as the whole body)
 LD_BODY = True
 LD_BODY_WORDS = 100
 
@@ -293,21 +293,19 @@ def chosen_blocks(found: list, proba, threshold: float, ld_body: str | None = No
     lost precision."""
     keep = [p >= threshold for p in proba]
     floor = threshold - BRIDGE_MARGIN
-    if LD_BODY and ld_body and count_words(ld_body) >= LD_BODY_WORDS:
-        doubted = [not k and p >= floor and articlebody.is_prose_block(b) for b, k, p in zip(found, keep, proba)]
-        if any(doubted):
-            in_body = blocks.found_in([b for b, d in zip(found, doubted) if d], ld_body)
-            vouched = iter(in_body)
-            keep = [k or (d and next(vouched)) for k, d in zip(keep, doubted)]
-    if not BRIDGE:
-        return [b for b, k in zip(found, keep) if k]
+    doubted = [not k and p >= floor and articlebody.is_prose_block(b) for b, k, p in zip(found, keep, proba)]
+    if any(doubted) and LD_BODY and ld_body and count_words(ld_body) >= LD_BODY_WORDS:
+        vouched = iter(blocks.found_in([b for b, d in zip(found, doubted) if d], ld_body))
+        keep = [k or (d and next(vouched)) for k, d in zip(keep, doubted)]
+    if any(doubted) and BRIDGE:
 
-    def chosen_prose(j: int, parent) -> bool:
-        return 0 <= j < len(found) and keep[j] and found[j].parent is parent and articlebody.is_prose_block(found[j])
+        def chosen_prose(j: int, parent) -> bool:
+            return 0 <= j < len(found) and keep[j] and found[j].parent is parent and articlebody.is_prose_block(found[j])
 
-    return [b for i, (b, k) in enumerate(zip(found, keep))
-            if k or (proba[i] >= floor and articlebody.is_prose_block(b)
-                     and chosen_prose(i - 1, b.parent) and chosen_prose(i + 1, b.parent))]
+        bridged = [k or (d and chosen_prose(i - 1, b.parent) and chosen_prose(i + 1, b.parent))
+                   for i, (b, k, d) in enumerate(zip(found, keep, doubted))]
+        keep = bridged
+    return [b for b, k in zip(found, keep) if k]
 
 
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
